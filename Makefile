@@ -1,0 +1,77 @@
+# `make run` serves the archive (debug on: a development server); `make test` lints and
+# tests on SQLite, then on PostgreSQL when one answers on localhost.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/archive
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run serve install install-dev migrate seed superuser test lint format \
+	test-sqlite test-postgres browser clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Stamp files: pip runs again only when a requirements file changes.
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+run: export DJANGO_DEBUG = 1
+run: install migrate seed serve
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+seed: install
+	$(BIN)/python manage.py load_seeds
+
+serve: install
+	@echo "Development server (DJANGO_DEBUG=1) at http://$(HOST):$(PORT)/ - not for production."
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+superuser: export DJANGO_DEBUG = 1
+superuser: install
+	$(BIN)/python manage.py createsuperuser
+
+test: lint test-sqlite test-postgres
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+format: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test-sqlite: install-dev
+	@echo "== Tests on SQLite"
+	DATABASE_URL= $(BIN)/pytest $(PYTEST_ARGS)
+
+# REQUIRE_POSTGRES=1 turns "no PostgreSQL here" from a notice into a failure (CI sets it).
+test-postgres: install-dev
+	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(POSTGRES_URL)'.rsplit('/', 1)[0] + '/postgres', connect_timeout=3).close()" 2>/dev/null; then \
+		echo "== Tests on PostgreSQL ($(POSTGRES_URL))"; \
+		DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest $(PYTEST_ARGS); \
+	elif [ -n "$$REQUIRE_POSTGRES" ]; then \
+		echo "PostgreSQL is required (REQUIRE_POSTGRES) but does not answer at $(POSTGRES_URL)."; \
+		exit 1; \
+	else \
+		echo "== SKIPPED the PostgreSQL run: nothing answers at $(POSTGRES_URL)."; \
+	fi
+
+# Debian's Chromium for the browser tests (Playwright cannot download its own here).
+browser:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

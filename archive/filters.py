@@ -1,0 +1,58 @@
+import django_filters
+from django import forms
+
+from archive.models import Article, Event, Language, Topic
+
+# Enough for any real keyword query; the rest of a pasted essay is ignored, not an error.
+MAX_QUERY_WORDS = 20
+
+
+class ArticleFilterForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
+        if date_from and date_to and date_from > date_to:
+            self.add_error("date_to", "The end date is before the start date, so it is ignored.")
+        return cleaned
+
+
+class ArticleFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Keywords", method="filter_keywords", max_length=1000)
+    language = django_filters.ModelMultipleChoiceFilter(
+        field_name="language__code",
+        queryset=Language.objects.all(),
+        to_field_name="code",
+        label="Language",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    topic = django_filters.ModelMultipleChoiceFilter(
+        field_name="topics__slug",
+        queryset=Topic.objects.all(),
+        to_field_name="slug",
+        label="Topic",
+        distinct=True,
+    )
+    event = django_filters.ModelMultipleChoiceFilter(
+        field_name="events__slug",
+        queryset=Event.objects.all(),
+        to_field_name="slug",
+        label="Event",
+        distinct=True,
+    )
+    date_from = django_filters.DateFilter(
+        label="From", method="filter_published", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = django_filters.DateFilter(
+        label="To", method="filter_published", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    class Meta:
+        model = Article
+        form = ArticleFilterForm
+        fields = ["q", "language", "topic", "event", "date_from", "date_to"]
+
+    def filter_keywords(self, queryset, name, value):
+        return queryset.matching(value.split()[:MAX_QUERY_WORDS])
+
+    def filter_published(self, queryset, name, value):
+        return queryset.published_between(**{name: value})

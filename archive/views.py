@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+
+from archive.filters import ArticleFilter
+from archive.models import Article
+
+
+def article_list(request):
+    filterset = ArticleFilter(
+        request.GET,
+        queryset=Article.objects.select_related("language").newest_first(),
+    )
+    page = Paginator(filterset.qs, settings.ARCHIVE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "archive/article_list.html", {"filter": filterset, "page": page})
+
+
+def article_detail(request, pk, slug=None):
+    article = get_object_or_404(
+        Article.objects.select_related("language").prefetch_related("topics", "events"), pk=pk
+    )
+    # Titles change when editors fix them; old links keep working and land on the new URL.
+    if slug != article.slug:
+        return redirect(article, permanent=True)
+    return render(request, "archive/article_detail.html", {"article": article})

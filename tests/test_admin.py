@@ -1,0 +1,72 @@
+import datetime
+
+import pytest
+
+from archive.models import Article
+from tests.factories import ArticleFactory, EventFactory, LanguageFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def article():
+    return ArticleFactory(
+        title="Trump–Xi call", topics=[TopicFactory(name="Diplomacy and summits")]
+    )
+
+
+@pytest.mark.parametrize("model", ["article", "topic", "event", "language"])
+def test_every_model_has_a_working_list_and_add_form(admin_client, article, model):
+    assert admin_client.get(f"/admin/archive/{model}/").status_code == 200
+    assert admin_client.get(f"/admin/archive/{model}/add/").status_code == 200
+
+
+def test_article_list_filters_and_searches(admin_client, article):
+    ArticleFactory(title="Something else")
+    response = admin_client.get("/admin/archive/article/?q=Trump")
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == [article]
+    response = admin_client.get("/admin/archive/article/?date_precision__exact=day")
+    assert response.context["cl"].result_count == 2
+
+
+def test_article_form_uses_autocomplete_for_topics_and_events(admin_client, article):
+    page = admin_client.get(f"/admin/archive/article/{article.pk}/change/").content.decode()
+    assert 'data-field-name="topics"' in page
+    assert 'data-field-name="events"' in page
+    assert "admin-autocomplete" in page
+
+
+def test_topic_autocomplete_answers(admin_client, article):
+    response = admin_client.get(
+        "/admin/autocomplete/",
+        {"term": "diplo", "app_label": "archive", "model_name": "article", "field_name": "topics"},
+    )
+    assert response.status_code == 200
+    assert [r["text"] for r in response.json()["results"]] == ["Diplomacy and summits"]
+
+
+def test_an_editor_fixes_title_date_and_tags(admin_client, article):
+    event = EventFactory(name="Trump–Xi phone call")
+    topic = article.topics.get()
+    response = admin_client.post(
+        f"/admin/archive/article/{article.pk}/change/",
+        {
+            "title": "Trump–Xi call boosts Xi's image",
+            "language": LanguageFactory(code="fr").pk,
+            "published": "2025-06-20",
+            "date_precision": "month",
+            "topics": [topic.pk],
+            "events": [event.pk],
+            "body": article.body,
+            "source_name": "The Conversation",
+            "source_url": "https://theconversation.com/",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].errors
+    article = Article.objects.get(pk=article.pk)
+    assert article.title == "Trump–Xi call boosts Xi's image"
+    assert article.published == datetime.date(2025, 6, 1)
+    assert article.published_display == "June 2025"
+    assert list(article.events.all()) == [event]
+    assert article.language.code == "fr"

@@ -1,0 +1,95 @@
+import datetime
+
+import pytest
+from django.db import IntegrityError
+
+from archive.dates import DatePrecision
+from archive.models import Article
+from tests.factories import ArticleFactory, EventFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_month_is_stored_as_its_first_day_and_shown_as_a_month():
+    article = ArticleFactory(published=datetime.date(2025, 6, 17), date_precision="month")
+    article.refresh_from_db()
+    assert article.published == datetime.date(2025, 6, 1)
+    assert article.published_display == "June 2025"
+    assert article.published_iso == "2025-06"
+
+
+def test_no_date_means_unknown_precision_whatever_was_asked():
+    article = ArticleFactory(published=None, date_precision=DatePrecision.DAY)
+    article.refresh_from_db()
+    assert article.date_precision == DatePrecision.UNKNOWN
+    assert article.published_display == "Date unknown"
+
+
+def test_a_date_with_unknown_precision_is_taken_as_a_day():
+    article = ArticleFactory(published=datetime.date(2024, 4, 20), date_precision="unknown")
+    assert article.date_precision == DatePrecision.DAY
+
+
+def test_the_database_refuses_a_date_without_a_precision():
+    article = ArticleFactory()
+    with pytest.raises(IntegrityError):
+        Article.objects.filter(pk=article.pk).update(date_precision=DatePrecision.UNKNOWN)
+
+
+def test_the_same_text_cannot_be_stored_twice():
+    article = ArticleFactory()
+    with pytest.raises(IntegrityError):
+        ArticleFactory(content_hash=article.content_hash)
+
+
+def test_slug_follows_the_title_in_any_script():
+    assert (
+        ArticleFactory.build(title="Trump–Xi call boosts image").slug == "trumpxi-call-boosts-image"
+    )
+    assert ArticleFactory.build(title="特朗普与习近平通话").slug == "特朗普与习近平通话"
+    assert ArticleFactory.build(title="!!!").slug == "article"
+
+
+def test_absolute_url_carries_id_and_slug():
+    article = ArticleFactory(title="Heel veel sojabonen")
+    assert article.get_absolute_url() == f"/articles/{article.pk}/heel-veel-sojabonen/"
+
+
+def test_newest_first_puts_undated_articles_last():
+    undated = ArticleFactory(published=None)
+    old = ArticleFactory(published=datetime.date(2019, 2, 1))
+    new = ArticleFactory(published=datetime.date(2025, 10, 25))
+    assert list(Article.objects.newest_first()) == [new, old, undated]
+
+
+def test_published_between_keeps_imprecise_dates_whose_period_overlaps():
+    june = ArticleFactory(published=datetime.date(2025, 6, 1), date_precision="month")
+    year = ArticleFactory(published=datetime.date(2025, 1, 1), date_precision="year")
+    day = ArticleFactory(published=datetime.date(2025, 6, 5), date_precision="day")
+    ArticleFactory(published=None)
+    ArticleFactory(published=datetime.date(2025, 7, 1))
+
+    found = Article.objects.published_between(
+        date_from=datetime.date(2025, 6, 10), date_to=datetime.date(2025, 6, 20)
+    )
+    assert set(found) == {june, year}
+    found = Article.objects.published_between(date_to=datetime.date(2025, 6, 5))
+    assert set(found) == {june, year, day}
+
+
+def test_matching_needs_every_word_in_title_or_body():
+    both = ArticleFactory(title="Rare earths", body="Export controls tightened.")
+    ArticleFactory(title="Rare earths", body="Nothing else.")
+    assert list(Article.objects.matching(["rare", "CONTROLS"])) == [both]
+
+
+def test_event_cannot_end_before_it_starts():
+    with pytest.raises(IntegrityError):
+        EventFactory(start_date=datetime.date(2025, 10, 26), end_date=datetime.date(2025, 10, 25))
+
+
+def test_event_date_display_covers_a_range():
+    event = EventFactory.build(
+        start_date=datetime.date(2025, 10, 25), end_date=datetime.date(2025, 10, 26)
+    )
+    assert event.date_display == "25 October 2025 – 26 October 2025"

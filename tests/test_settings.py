@@ -1,0 +1,57 @@
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+CHECK = [sys.executable, "-c", "import django; django.setup(); print('started')"]
+
+
+def run_with(env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    clean["DJANGO_SETTINGS_MODULE"] = "archive.settings"
+    return subprocess.run(
+        CHECK, env={**clean, **env}, cwd=settings.BASE_DIR, capture_output=True, text=True
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run_with({"DJANGO_DEBUG": "0"})
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_production_starts_with_a_secret_key():
+    result = run_with({"DJANGO_SECRET_KEY": "a-real-secret"})
+    assert result.returncode == 0, result.stderr
+    assert "started" in result.stdout
+
+
+def test_debug_runs_without_a_key():
+    assert run_with({"DJANGO_DEBUG": "1"}).returncode == 0
+
+
+def test_the_default_database_is_sqlite_under_var():
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings as s; "
+            "print(s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME'])",
+        ],
+        env={
+            **{k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
+            "DJANGO_SETTINGS_MODULE": "archive.settings",
+        },
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+    )
+    engine, name = result.stdout.split()
+    assert engine == "django.db.backends.sqlite3"
+    assert name == str(settings.BASE_DIR / "var" / "archive.sqlite3")
+
+
+def test_whitenoise_serves_static_files():
+    assert "whitenoise.middleware.WhiteNoiseMiddleware" in settings.MIDDLEWARE
+    assert settings.STORAGES["staticfiles"]["BACKEND"].startswith("whitenoise.")

@@ -1,0 +1,180 @@
+import datetime
+
+import pytest
+from django.utils.html import escape
+
+from archive.models import Article
+from tests.factories import ArticleFactory, EventFactory, LanguageFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(response):
+    return [article.title for article in response.context["page"].object_list]
+
+
+@pytest.fixture
+def tagged():
+    """Three articles in two languages, two topics, one event, three dates."""
+    trade = TopicFactory(name="Trade and tariffs", slug="trade")
+    taiwan = TopicFactory(name="Taiwan", slug="taiwan")
+    call = EventFactory(name="Trump–Xi phone call", slug="trump-xi-call-2025")
+    french = LanguageFactory(code="fr")
+    return {
+        "call": ArticleFactory(
+            title="L'appel Trump-Xi",
+            language=french,
+            published=datetime.date(2025, 6, 1),
+            date_precision="month",
+            topics=[trade],
+            events=[call],
+        ),
+        "talks": ArticleFactory(
+            title="Kuala Lumpur talks", published=datetime.date(2025, 10, 25), topics=[trade]
+        ),
+        "visit": ArticleFactory(
+            title="Blinken visit", published=datetime.date(2024, 4, 20), topics=[taiwan]
+        ),
+    }
+
+
+def test_home_and_list_show_the_seeds_newest_first(client, seeds):
+    for url in ["/", "/articles/"]:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert len(titles(response)) == 5
+        assert "5 articles" in response.content.decode()
+    for article in seeds.values():
+        assert escape(article.title) in response.content.decode()
+
+
+def test_list_is_newest_first(client, tagged):
+    assert titles(client.get("/articles/")) == [
+        "Kuala Lumpur talks",
+        "L'appel Trump-Xi",
+        "Blinken visit",
+    ]
+
+
+def test_detail_shows_the_article(client, seeds):
+    article = seeds["004"]
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<h1>L&#x27;appel Trump-Xi renforce" in page
+    assert 'lang="fr"' in page
+    assert "Le 5 juin, le président américain Donald Trump" in page
+    assert "Date unknown" in page
+
+
+def test_detail_shows_date_precision_and_tags(client, tagged):
+    page = client.get(tagged["call"].get_absolute_url()).content.decode()
+    assert "June 2025" in page
+    assert 'href="/articles/?topic=trade"' in page
+    assert 'href="/articles/?event=trump-xi-call-2025"' in page
+
+
+@pytest.mark.parametrize("suffix", ["", "wrong-slug/"])
+def test_an_outdated_or_missing_slug_redirects_to_the_canonical_url(client, tagged, suffix):
+    article = tagged["talks"]
+    response = client.get(f"/articles/{article.pk}/{suffix}")
+    assert response.status_code == 301
+    assert response["Location"] == article.get_absolute_url()
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/articles/999999/x/", "/articles/99999999999999999999999999/x/", "/articles/abc/", "/nope/"],
+)
+def test_unknown_articles_are_a_clean_404(client, tagged, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "Not found" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("language=fr", ["L'appel Trump-Xi"]),
+        ("language=fr&language=en", ["Kuala Lumpur talks", "L'appel Trump-Xi", "Blinken visit"]),
+        ("topic=trade", ["Kuala Lumpur talks", "L'appel Trump-Xi"]),
+        ("topic=trade&topic=taiwan", ["Kuala Lumpur talks", "L'appel Trump-Xi", "Blinken visit"]),
+        ("event=trump-xi-call-2025", ["L'appel Trump-Xi"]),
+        ("date_from=2025-06-15", ["Kuala Lumpur talks", "L'appel Trump-Xi"]),
+        ("date_to=2025-01-01", ["Blinken visit"]),
+        ("date_from=2025-01-01&date_to=2025-09-30", ["L'appel Trump-Xi"]),
+        ("q=kuala", ["Kuala Lumpur talks"]),
+        ("q=TRUMP+appel", ["L'appel Trump-Xi"]),
+        ("q=kuala&language=fr", []),
+    ],
+)
+def test_each_filter_narrows_the_list(client, tagged, query, expected):
+    response = client.get(f"/articles/?{query}")
+    assert response.status_code == 200
+    assert titles(response) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("language=xx", "Select a valid choice"),
+        ("topic=no-such-topic", "Select a valid choice"),
+        ("event=%00", "Null characters are not allowed"),
+        ("topic=a&topic=b&topic=" + "c" * 500, "Select a valid choice"),
+        ("date_from=yesterday", "Enter a valid date"),
+        ("date_from=2025-02-30", "Enter a valid date"),
+        ("date_to=99999-01-01", "Enter a valid date"),
+        ("date_from=2025-10-01&date_to=2025-01-01", "end date is before the start date"),
+        ("q=%00trump", "Null characters are not allowed"),
+        ("q=" + "x" * 1001, "at most 1000 characters"),
+    ],
+)
+def test_a_bad_filter_value_is_explained_and_ignored(client, tagged, query, message):
+    response = client.get(f"/articles/?{query}")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "not understood and are ignored" in page
+    assert message in page
+
+
+def test_a_bad_filter_leaves_the_good_ones_working(client, tagged):
+    response = client.get("/articles/?language=fr&language=zz&topic=trade&q=")
+    assert response.status_code == 200
+    assert "zz is not one of the available choices" in response.content.decode()
+    assert titles(response) == ["Kuala Lumpur talks", "L'appel Trump-Xi"]
+
+
+@pytest.mark.parametrize(
+    ("page", "shown"), [("2", 2), ("abc", 1), ("0", 3), ("-1", 3), ("999", 3), ("9" * 40, 3)]
+)
+def test_any_page_number_gives_a_page(client, settings, page, shown):
+    settings.ARCHIVE_PAGE_SIZE = 2
+    ArticleFactory.create_batch(5)
+    response = client.get(f"/articles/?page={page}")
+    assert response.status_code == 200
+    assert response.context["page"].number == shown
+
+
+def test_pagination_links_keep_the_filters(client, settings):
+    settings.ARCHIVE_PAGE_SIZE = 1
+    ArticleFactory.create_batch(3, language=LanguageFactory(code="nl"))
+    page = client.get("/articles/?language=nl&page=2").content.decode()
+    assert 'href="?language=nl&amp;page=1"' in page
+    assert 'href="?language=nl&amp;page=3"' in page
+
+
+def test_static_files_are_served_by_whitenoise(client):
+    page = client.get("/articles/").content.decode()
+    css_url = page.split('rel="stylesheet" href="')[1].split('"')[0]
+    assert css_url.startswith("/static/css/site.")
+    assert css_url != "/static/css/site.css"
+    response = client.get(css_url)
+    assert response.status_code == 200
+    assert b"font-family" in b"".join(response.streaming_content)
+
+
+def test_no_page_loads_anything_from_another_site(client, seeds):
+    for url in ["/articles/", Article.objects.first().get_absolute_url(), "/admin/login/"]:
+        page = client.get(url).content.decode()
+        assert "https://" not in page.replace('href="https://', "")  # only outbound links
+        assert 'src="http' not in page
