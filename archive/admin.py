@@ -1,67 +1,188 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count
+from django.utils.html import format_html, format_html_join
 
-from archive.models import Article, Event, Language, Topic
+from archive.models import (
+    Article,
+    Event,
+    EventAlias,
+    Language,
+    TagSuggestion,
+    Topic,
+    TopicKeyword,
+)
+
+# Fields whose editor changes a reload of the source file must not undo.
+EDITOR_OWNED_FIELDS = {
+    "title",
+    "title_en",
+    "standfirst",
+    "blocks",
+    "language",
+    "published",
+    "date_precision",
+    "date_approximate",
+    "source_name",
+    "source_url",
+}
+
+
+class CountedArticlesMixin:
+    ordering_field = "pk"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).annotate(article_count=Count("articles"))
+        # Grouping drops the model's default ordering; pagination needs a stable one.
+        return queryset.order_by(self.ordering_field)
+
+    @admin.display(description="articles", ordering="article_count")
+    def article_count(self, obj):
+        return obj.article_count
 
 
 @admin.register(Language)
-class LanguageAdmin(admin.ModelAdmin):
+class LanguageAdmin(CountedArticlesMixin, admin.ModelAdmin):
     list_display = ["code", "name_en", "name_native", "article_count"]
     search_fields = ["code", "name_en", "name_native"]
+    ordering_field = "name_en"
 
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request).annotate(article_count=Count("articles"))
-        return queryset.order_by("name_en")
 
-    @admin.display(description="articles", ordering="article_count")
-    def article_count(self, language):
-        return language.article_count
+class TopicKeywordInline(admin.TabularInline):
+    model = TopicKeyword
+    extra = 1
+    fields = ["language", "text"]
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(CountedArticlesMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "article_count"]
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
+    inlines = [TopicKeywordInline]
+    ordering_field = "name"
 
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request).annotate(article_count=Count("articles"))
-        return queryset.order_by("name")
 
-    @admin.display(description="articles", ordering="article_count")
-    def article_count(self, topic):
-        return topic.article_count
+class EventAliasInline(admin.TabularInline):
+    model = EventAlias
+    extra = 1
+    fields = ["language", "text"]
 
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
     list_display = ["name", "start_date", "end_date", "date_precision", "place"]
     list_filter = ["date_precision"]
-    search_fields = ["name", "slug", "place", "description"]
+    search_fields = ["name", "slug", "place", "description", "aliases__text"]
     prepopulated_fields = {"slug": ["name"]}
     date_hierarchy = "start_date"
+    inlines = [EventAliasInline]
+
+
+class SuggestionInline(admin.TabularInline):
+    model = TagSuggestion
+    extra = 0
+    can_delete = True
+    fields = ["topic", "event", "matched_words"]
+    readonly_fields = ["topic", "event", "matched_words"]
+    verbose_name = "suggested tag (confirm with the action on the article list, or delete)"
+    verbose_name_plural = "suggested tags"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class NeedsAttentionFilter(admin.SimpleListFilter):
+    title = "needs attention"
+    parameter_name = "attention"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("derived-title", "Title derived from the text"),
+            ("near-duplicate", "Near duplicate of another article"),
+            ("suggestions", "Has suggested tags"),
+            ("approximate-date", "Date inferred, not printed"),
+        ]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "derived-title":
+                return queryset.filter(title_is_derived=True)
+            case "near-duplicate":
+                return queryset.filter(near_duplicate_of__isnull=False)
+            case "suggestions":
+                return queryset.filter(suggestions__isnull=False).distinct()
+            case "approximate-date":
+                return queryset.filter(date_approximate=True)
+        return queryset
 
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["title", "language", "published_display", "source_name", "updated_at"]
-    list_filter = ["language", "date_precision", "topics", "events"]
-    list_select_related = ["language"]
-    search_fields = ["title", "body", "source_name", "source_path"]
-    autocomplete_fields = ["topics", "events"]
+    list_display = [
+        "title",
+        "language",
+        "published_display",
+        "source_name",
+        "title_is_derived",
+        "near_duplicate_of",
+        "updated_at",
+    ]
+    list_filter = [NeedsAttentionFilter, "language", "date_precision", "topics", "events"]
+    list_select_related = ["language", "near_duplicate_of"]
+    search_fields = ["title", "title_en", "standfirst", "source_name", "source_path"]
+    autocomplete_fields = ["topics", "events", "translation_of", "near_duplicate_of"]
+    date_hierarchy = "published"
+    actions = ["confirm_suggestions"]
+    inlines = [SuggestionInline]
+    readonly_fields = [
+        "text_preview",
+        "source_path",
+        "content_hash",
+        "edited_fields",
+        "created_at",
+        "updated_at",
+    ]
+    fieldsets = [
+        (None, {"fields": [("title", "title_is_derived"), "title_en", "language"]}),
+        ("Date", {"fields": [("published", "date_precision", "date_approximate")]}),
+        ("Tags", {"fields": ["topics", "events"]}),
+        ("Text", {"fields": ["standfirst", "text_preview", "blocks"]}),
+        ("Relations", {"fields": ["translation_of", "near_duplicate_of"]}),
+        (
+            "Source",
+            {"fields": ["source_name", "source_url", "source_path", "content_hash"]},
+        ),
+        ("History", {"fields": ["edited_fields", "created_at", "updated_at"]}),
+    ]
     # A source URL typed without a scheme is taken as https, as Django 6 will do.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    date_hierarchy = "published"
-    readonly_fields = ["source_path", "content_hash", "created_at", "updated_at"]
-    fieldsets = [
-        (None, {"fields": ["title", "language", ("published", "date_precision")]}),
-        ("Tags", {"fields": ["topics", "events"]}),
-        ("Text", {"fields": ["body"]}),
-        ("Source", {"fields": ["source_name", "source_url", "source_path", "content_hash"]}),
-        ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
-    ]
 
     @admin.display(description="published", ordering="published")
     def published_display(self, article):
         return article.published_display
+
+    @admin.display(description="text as readers see it")
+    def text_preview(self, article):
+        return format_html_join(
+            "",
+            '<p style="margin:0 0 .4em"><small>{}</small> {}</p>',
+            ((block.get("kind", "?"), block.get("text", "")) for block in article.blocks),
+        ) or format_html("<em>{}</em>", "no text")
+
+    def save_model(self, request, obj, form, change):
+        changed = set(form.changed_data) & EDITOR_OWNED_FIELDS
+        if changed:
+            obj.edited_fields = sorted(set(obj.edited_fields) | changed)
+        if "title" in changed:
+            obj.title_is_derived = False
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Confirm the suggested tags of the selected articles")
+    def confirm_suggestions(self, request, queryset):
+        suggestions = TagSuggestion.objects.filter(article__in=queryset).select_related("article")
+        confirmed = 0
+        for suggestion in suggestions:
+            suggestion.confirm()
+            confirmed += 1
+        self.message_user(request, f"{confirmed} suggested tags confirmed.", messages.SUCCESS)

@@ -1,9 +1,18 @@
+import json
+
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.text import slugify
 
 from archive.dates import DatePrecision, format_partial_date, format_partial_iso, period_start
+
+
+class UnicodeJSONEncoder(json.JSONEncoder):
+    """Stores text as UTF-8 rather than \\u escapes, so that SQLite can match words in it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **{**kwargs, "ensure_ascii": False})
 
 
 class Language(models.Model):
@@ -30,6 +39,24 @@ class Topic(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class TopicKeyword(models.Model):
+    """A word or phrase that suggests a topic, in one language or (blank) in any."""
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="keywords")
+    language = models.ForeignKey(Language, on_delete=models.CASCADE, null=True, blank=True)
+    text = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["topic", "language", "text"], name="topic_keyword_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return self.text
 
 
 class Event(models.Model):
@@ -59,6 +86,10 @@ class Event(models.Model):
         return self.name
 
     @property
+    def last_date(self):
+        return self.end_date or self.start_date
+
+    @property
     def date_display(self):
         if self.start_date is None:
             return ""
@@ -66,6 +97,25 @@ class Event(models.Model):
         if self.end_date and self.end_date != self.start_date:
             return f"{start} – {format_partial_date(self.end_date, self.date_precision)}"
         return start
+
+
+class EventAlias(models.Model):
+    """A name the event goes by in the text of articles, such as "Kuala Lumpur"."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="aliases")
+    language = models.ForeignKey(Language, on_delete=models.CASCADE, null=True, blank=True)
+    text = models.CharField(max_length=200)
+
+    class Meta:
+        verbose_name_plural = "event aliases"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "language", "text"], name="event_alias_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return self.text
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -98,16 +148,40 @@ class ArticleQuerySet(models.QuerySet):
         return queryset
 
     def matching(self, words):
-        """Plain keyword match over titles and bodies: every word must occur somewhere."""
+        """Plain keyword match over headlines and text: every word must occur somewhere."""
         queryset = self
         for word in words:
-            queryset = queryset.filter(Q(title__icontains=word) | Q(body__icontains=word))
+            queryset = queryset.filter(
+                Q(title__icontains=word)
+                | Q(title_en__icontains=word)
+                | Q(standfirst__icontains=word)
+                | Q(blocks__icontains=word)
+            )
         return queryset
 
 
+class BlockKind(models.TextChoices):
+    PARAGRAPH = "paragraph", "Paragraph"
+    SUBHEADING = "subheading", "Subheading"
+    CAPTION = "caption", "Photo caption"
+
+
 class Article(models.Model):
-    title = models.CharField(max_length=500)
-    body = models.TextField()
+    title = models.CharField("headline", max_length=500)
+    title_is_derived = models.BooleanField(
+        "title derived",
+        default=False,
+        help_text="The file had no headline; this one was made from its first sentence.",
+    )
+    title_en = models.CharField("English headline", max_length=500, blank=True)
+    standfirst = models.TextField(blank=True)
+    blocks = models.JSONField(
+        default=list,
+        encoder=UnicodeJSONEncoder,
+        blank=True,
+        help_text='The text after the standfirst, in order: [{"kind": "paragraph" | '
+        '"subheading" | "caption", "text": "..."}].',
+    )
     language = models.ForeignKey(Language, on_delete=models.PROTECT, related_name="articles")
     published = models.DateField(
         "publication date",
@@ -118,16 +192,68 @@ class Article(models.Model):
     date_precision = models.CharField(
         max_length=8, choices=DatePrecision.choices, default=DatePrecision.UNKNOWN
     )
+    date_approximate = models.BooleanField(
+        default=False, help_text="The date was inferred from the text, not printed with it."
+    )
     source_name = models.CharField(max_length=200, blank=True)
     source_url = models.URLField(max_length=1000, blank=True)
     source_path = models.CharField(
         max_length=1000, blank=True, help_text="The file the article was loaded from."
     )
+    source_key = models.CharField(
+        max_length=1100,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="What identifies this record across loads: its URL, or its file and part.",
+    )
     content_hash = models.CharField(
         max_length=64,
         unique=True,
         editable=False,
-        help_text="SHA-256 of the normalised source text; loading the same text twice is a no-op.",
+        help_text="SHA-256 of the normalised text; the same text is never stored twice.",
+    )
+    source_hash = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="SHA-256 of the source file and its metadata when last loaded.",
+    )
+    # A 64-bit SimHash of the running text and its four 16-bit bands: two articles within
+    # three bits of each other share at least one band, so near duplicates are found
+    # through an index instead of a scan.
+    simhash = models.BigIntegerField(null=True, editable=False)
+    simhash_band_0 = models.IntegerField(null=True, editable=False, db_index=True)
+    simhash_band_1 = models.IntegerField(null=True, editable=False, db_index=True)
+    simhash_band_2 = models.IntegerField(null=True, editable=False, db_index=True)
+    simhash_band_3 = models.IntegerField(null=True, editable=False, db_index=True)
+    near_duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="near_duplicates",
+        help_text="Flagged by the loader: the same story, perhaps under another headline.",
+    )
+    translation_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="translated_versions",
+        help_text="The original that this article translates.",
+    )
+    translation_of_ref = models.CharField(
+        max_length=1000,
+        blank=True,
+        help_text="The file or URL named as the original, kept until that article is loaded.",
+    )
+    edited_fields = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="Fields an editor changed; reloading the source never overwrites them.",
     )
     topics = models.ManyToManyField(Topic, blank=True, related_name="articles")
     events = models.ManyToManyField(Event, blank=True, related_name="articles")
@@ -178,6 +304,70 @@ class Article(models.Model):
     def published_iso(self):
         return format_partial_iso(self.published, self.date_precision)
 
+    def blocks_of(self, *kinds):
+        return [block["text"] for block in self.blocks if block.get("kind") in kinds]
+
     @property
-    def paragraphs(self):
-        return [line for line in self.body.split("\n") if line.strip()]
+    def body(self):
+        """The running text (paragraphs and subheadings), one paragraph per line."""
+        return "\n".join(self.blocks_of(BlockKind.PARAGRAPH, BlockKind.SUBHEADING))
+
+    @property
+    def excerpt(self):
+        return self.standfirst or next(iter(self.blocks_of(BlockKind.PARAGRAPH)), "")
+
+    @property
+    def captions(self):
+        return self.blocks_of(BlockKind.CAPTION)
+
+    @property
+    def subheadings(self):
+        return self.blocks_of(BlockKind.SUBHEADING)
+
+    def translations(self):
+        """The other language versions of this article: its original and its siblings."""
+        original_id = self.translation_of_id or self.pk
+        return (
+            Article.objects.filter(Q(pk=original_id) | Q(translation_of_id=original_id))
+            .exclude(pk=self.pk)
+            .select_related("language")
+        )
+
+
+class TagSuggestion(models.Model):
+    """A topic or event the loader thinks fits an article, waiting for an editor."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="suggestions")
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, null=True, blank=True)
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, null=True, blank=True)
+    matched_words = models.JSONField(
+        default=list, help_text="The words in the text that triggered the suggestion."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["topic__name", "event__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(topic__isnull=False, event__isnull=True)
+                | Q(topic__isnull=True, event__isnull=False),
+                name="suggestion_is_topic_or_event",
+            ),
+            models.UniqueConstraint(fields=["article", "topic"], name="suggested_topic_once"),
+            models.UniqueConstraint(fields=["article", "event"], name="suggested_event_once"),
+        ]
+
+    def __str__(self):
+        return str(self.topic or self.event)
+
+    @property
+    def tag(self):
+        return self.topic or self.event
+
+    def confirm(self):
+        """Make the suggestion a real tag and drop it from the suggestions."""
+        if self.topic_id:
+            self.article.topics.add(self.topic_id)
+        else:
+            self.article.events.add(self.event_id)
+        self.delete()

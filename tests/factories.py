@@ -39,8 +39,15 @@ class ArticleFactory(factory.django.DjangoModelFactory):
         model = Article
         skip_postgeneration_save = True
 
+    class Params:
+        body = factory.Faker("paragraph", nb_sentences=5)
+
     title = factory.Sequence(lambda n: f"Article number {n}")
-    body = factory.Faker("paragraph", nb_sentences=5)
+    blocks = factory.LazyAttribute(
+        lambda article: [
+            {"kind": "paragraph", "text": line} for line in article.body.split("\n") if line
+        ]
+    )
     language = factory.SubFactory(LanguageFactory)
     published = datetime.date(2025, 6, 5)
     date_precision = DatePrecision.DAY

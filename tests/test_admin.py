@@ -1,4 +1,5 @@
 import datetime
+import json
 
 import pytest
 
@@ -58,7 +59,9 @@ def test_an_editor_fixes_title_date_and_tags(admin_client, article):
             "date_precision": "month",
             "topics": [topic.pk],
             "events": [event.pk],
-            "body": article.body,
+            "blocks": json.dumps(article.blocks),
+            "suggestions-TOTAL_FORMS": "0",
+            "suggestions-INITIAL_FORMS": "0",
             "source_name": "The Conversation",
             "source_url": "https://theconversation.com/",
         },

@@ -42,8 +42,8 @@ def test_home_and_list_show_the_seeds_newest_first(client, seeds):
     for url in ["/", "/articles/"]:
         response = client.get(url)
         assert response.status_code == 200
-        assert len(titles(response)) == 5
-        assert "5 articles" in response.content.decode()
+        assert len(titles(response)) == 6
+        assert "6 articles" in response.content.decode()
     for article in seeds.values():
         assert escape(article.title) in response.content.decode()
 
@@ -56,15 +56,27 @@ def test_list_is_newest_first(client, tagged):
     ]
 
 
-def test_detail_shows_the_article(client, seeds):
+def test_detail_shows_the_article_with_its_parts_and_translation(client, seeds):
     article = seeds["004"]
     response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     page = response.content.decode()
     assert "<h1>L&#x27;appel Trump-Xi renforce" in page
+    assert '<p class="title-en" lang="en">Trump–Xi call boosts' in page
     assert 'lang="fr"' in page
-    assert "Le 5 juin, le président américain Donald Trump" in page
-    assert "Date unknown" in page
+    assert "<p>Le 5 juin, le président américain Donald Trump" in page
+    assert "About June 2025" in page
+    vietnamese = seeds["004-vi"]
+    assert f'href="{vietnamese.get_absolute_url()}" hreflang="vi"' in page
+
+
+def test_detail_renders_subheadings_standfirst_and_captions(client, seeds):
+    page = client.get(seeds["003"].get_absolute_url()).content.decode()
+    assert '<p class="standfirst">The American Secretary of State' in page
+    assert "<h2>Passage through Shanghai</h2>" in page
+    page = client.get(seeds["001"].get_absolute_url()).content.decode()
+    assert page.count('<p class="caption">') == 2
+    assert "<h2>Autoritair monsterverbond</h2>" in page
 
 
 def test_detail_shows_date_precision_and_tags(client, tagged):

@@ -1,0 +1,121 @@
+"""The catalogue of topics and events that ships with the seeds (seeds/catalogue.yaml).
+
+Loading it adds what is missing and leaves what exists alone: editors own the catalogue once
+it is in the database, so a reload never undoes their changes.
+"""
+
+from dataclasses import dataclass
+
+import yaml
+from django.db import transaction
+from django.utils.text import slugify
+
+from archive.dates import DatePrecision, parse_partial_date
+from archive.ingest.reading import IngestError, read_text_file
+from archive.languages import language_for_code
+from archive.models import Event, EventAlias, Topic, TopicKeyword
+
+CATALOGUE_FILENAME = "catalogue.yaml"
+ANY_LANGUAGE = "any"
+
+
+@dataclass
+class CatalogueReport:
+    topics_created: int = 0
+    events_created: int = 0
+    words_created: int = 0
+
+    def __str__(self):
+        return (
+            f"{self.topics_created} topics, {self.events_created} events and "
+            f"{self.words_created} keywords or aliases added"
+        )
+
+
+def catalogue_load(*, path):
+    """Add the topics and events in a catalogue file. Raises IngestError on a bad file."""
+    data = _parse(read_text_file(path).text)
+    report = CatalogueReport()
+    with transaction.atomic():
+        for entry in data.get("topics") or []:
+            _topic_load(entry, report)
+        for entry in data.get("events") or []:
+            _event_load(entry, report)
+    return report
+
+
+def _parse(text):
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise IngestError(
+            f"malformed catalogue: {getattr(error, 'problem', None) or error}",
+            line=mark.line + 1 if mark else None,
+        ) from None
+    if not isinstance(data, dict):
+        raise IngestError("a catalogue is a mapping with 'topics' and 'events' lists")
+    return data
+
+
+def _required(entry, name, kind):
+    if not isinstance(entry, dict) or not str(entry.get(name) or "").strip():
+        raise IngestError(f"every {kind} in the catalogue needs a {name}: {entry!r:.80}")
+    return str(entry[name]).strip()
+
+
+def _topic_load(entry, report):
+    name = _required(entry, "name", "topic")
+    topic, created = Topic.objects.get_or_create(
+        slug=entry.get("slug") or slugify(name),
+        defaults={"name": name, "description": entry.get("description") or ""},
+    )
+    report.topics_created += created
+    for language, text in _words(entry.get("keywords"), name):
+        _, created = TopicKeyword.objects.get_or_create(topic=topic, language=language, text=text)
+        report.words_created += created
+
+
+def _event_load(entry, report):
+    name = _required(entry, "name", "event")
+    start, precision = _date(entry.get("start"), name)
+    end, _ = _date(entry.get("end"), name)
+    event, created = Event.objects.get_or_create(
+        slug=entry.get("slug") or slugify(name),
+        defaults={
+            "name": name,
+            "start_date": start,
+            "end_date": end,
+            "date_precision": precision,
+            "place": entry.get("place") or "",
+            "description": entry.get("description") or "",
+        },
+    )
+    report.events_created += created
+    for language, text in _words(entry.get("aliases"), name):
+        _, created = EventAlias.objects.get_or_create(event=event, language=language, text=text)
+        report.words_created += created
+
+
+def _date(value, name):
+    if value in (None, ""):
+        return None, DatePrecision.DAY
+    try:
+        return parse_partial_date(str(value))
+    except ValueError as error:
+        raise IngestError(f"{name}: {error}") from None
+
+
+def _words(mapping, name):
+    """(Language or None, text) pairs from {language code or 'any': [words]}."""
+    if mapping in (None, ""):
+        return []
+    if not isinstance(mapping, dict):
+        raise IngestError(f"{name}: keywords and aliases are given per language code")
+    pairs = []
+    for code, words in mapping.items():
+        language = None if code == ANY_LANGUAGE else language_for_code(str(code))
+        for word in [words] if isinstance(words, str) else words or []:
+            if str(word).strip():
+                pairs.append((language, str(word).strip()))
+    return pairs

@@ -1,0 +1,308 @@
+"""Telling the parts of an article apart in plain text.
+
+A file is cut into paragraphs, each paragraph gets a language, runs of one language become one
+article each (a file holding an article and its translation becomes two), and within each the
+headline, an English headline, the standfirst, subheadings, photo captions and body paragraphs
+are told apart. Verbatim repeats are dropped.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from archive.ingest.detect import paragraph_languages
+from archive.models import BlockKind
+
+HEADLINE_MAX_CHARS = 250
+SUBHEADING_MAX_CHARS = 100
+SUBHEADING_MAX_WORDS = 14
+STANDFIRST_MAX_CHARS = 320
+DERIVED_TITLE_MAX_CHARS = 150
+# A run of another language shorter than this is part of the article around it (a quote, a
+# translated headline), not an article of its own.
+MIN_ARTICLE_CHARS = 400
+
+FINAL_PUNCTUATION = tuple(".,;:!?…")
+# Photo credits end captions: "… Beeld Getty", "(Getty Images)", "Photo AFP", "Foto: ANP".
+CREDIT = re.compile(
+    r"(?:\b(?:Beeld|Foto|Photo|Photograph|Image|Crédit photo|Credit|Bild|Ảnh|图|写真)\s*:?\s*"
+    r"[\w.&/'’ -]{2,40}"
+    r"|\((?:[^()]{0,40}\b)?(?:Getty Images|AFP|Reuters|AP|EPA|ANP|Xinhua|Bloomberg|"
+    r"Hollandse Hoogte|Shutterstock)(?:\b[^()]{0,40})?\))\s*$"
+)
+# Latin punctuation ends a sentence before a space; CJK full stops need none.
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])")
+# Runs of ordinary spaces collapse; non-breaking ones are typography and stay.
+SPACES = re.compile(r"[ \t]+")
+MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
+
+
+@dataclass
+class Paragraph:
+    text: str
+    heading_level: int = 0  # from Markdown "#" marks; 0 when the text does not say
+    language: str | None = None
+
+
+@dataclass
+class ParsedArticle:
+    language: str
+    title: str
+    title_is_derived: bool
+    title_en: str = ""
+    standfirst: str = ""
+    blocks: list[dict] = field(default_factory=list)
+
+    @property
+    def running_text(self):
+        return "\n".join(block["text"] for block in self.blocks)
+
+
+def parse(text, *, language=None, title="", subtitle=""):
+    """The articles in `text`: one per language unless `language` is given.
+
+    `title` and `subtitle` come from metadata and win over what the text suggests.
+    """
+    paragraphs = split_paragraphs(text)
+    if not paragraphs:
+        return []
+    if language:
+        for paragraph in paragraphs:
+            paragraph.language = language
+    else:
+        codes = paragraph_languages([p.text for p in paragraphs])
+        for paragraph, code in zip(paragraphs, codes, strict=True):
+            paragraph.language = code
+    articles = []
+    for index, (code, run) in enumerate(language_runs(paragraphs)):
+        # Metadata describes the file's first article; its translations keep their own.
+        first = index == 0
+        articles.append(
+            parse_article(
+                run, code, title=title if first else "", subtitle=subtitle if first else ""
+            )
+        )
+    return articles
+
+
+def split_paragraphs(text):
+    """Paragraphs are separated by blank lines, or by line breaks in files without them.
+
+    A block of lines of similar, moderate length is hard-wrapped prose and is joined.
+    """
+    paragraphs = []
+    for block in re.split(r"\n\s*\n", text):
+        lines = [line.strip() for line in block.split("\n") if line.strip()]
+        if not lines:
+            continue
+        if _hard_wrapped(lines):
+            lines = [" ".join(lines)]
+        for line in lines:
+            match = MARKDOWN_HEADING.match(line)
+            if match:
+                paragraphs.append(Paragraph(match.group(2), heading_level=len(match.group(1))))
+            else:
+                paragraphs.append(Paragraph(SPACES.sub(" ", line)))
+    return [p for p in paragraphs if p.text]
+
+
+def _hard_wrapped(lines):
+    if len(lines) < 2 or any(MARKDOWN_HEADING.match(line) for line in lines):
+        return False
+    wrapped = lines[:-1]
+    return max(map(len, wrapped)) <= 100 and min(map(len, wrapped)) >= 40
+
+
+def language_runs(paragraphs):
+    """[(language, paragraphs)]: one entry per article the paragraphs make.
+
+    A run of one language long enough to stand alone is an article; shorter runs (a quote, a
+    translated headline, an undetectable line) belong to the article before them, or to the
+    first one when they come before any.
+    """
+    runs = []
+    for paragraph in paragraphs:
+        if runs and paragraph.language in (None, runs[-1][0]):
+            runs[-1][1].append(paragraph)
+        else:
+            runs.append((paragraph.language, [paragraph]))
+
+    articles, leading = [], []
+    for code, run in runs:
+        if code and _chars(run) >= MIN_ARTICLE_CHARS:
+            if articles and articles[-1][0] == code:
+                articles[-1][1].extend(run)
+            else:
+                articles.append((code, leading + run))
+                leading = []
+        elif articles:
+            articles[-1][1].extend(run)
+        else:
+            leading.extend(run)
+    if leading:
+        # Nothing long enough to stand alone: one article in the language most of it is in.
+        chars = {}
+        for paragraph in leading:
+            if paragraph.language:
+                chars[paragraph.language] = chars.get(paragraph.language, 0) + len(paragraph.text)
+        if chars:
+            articles.append((max(chars, key=chars.get), leading))
+    return articles
+
+
+def _chars(paragraphs):
+    return sum(len(p.text) for p in paragraphs)
+
+
+def parse_article(paragraphs, language, *, title="", subtitle=""):
+    paragraphs = _without_repeats(paragraphs)
+    title_en = ""
+    headline = ""
+
+    if paragraphs and _is_headline(paragraphs[0], rest=paragraphs[1:]):
+        headline = paragraphs.pop(0).text
+    # A short line in English next to the headline of a non-English article is the piece's
+    # English headline (as in a bilingual republication).
+    for index, paragraph in enumerate(paragraphs[:2]):
+        if (
+            language != "en"
+            and paragraph.language == "en"
+            and _looks_like_heading(paragraph, HEADLINE_MAX_CHARS)
+        ):
+            title_en = paragraphs.pop(index).text
+            break
+
+    if title:
+        if headline and _same(headline, title):
+            headline = ""
+        elif headline:
+            paragraphs.insert(0, Paragraph(headline))
+            headline = ""
+        paragraphs = [p for p in paragraphs if not _same(p.text, title)]
+
+    standfirst = subtitle
+    if not standfirst and paragraphs and _is_standfirst(paragraphs, has_headline=bool(headline)):
+        standfirst = paragraphs.pop(0).text
+    if standfirst:
+        paragraphs = _without_prefix(paragraphs, standfirst)
+
+    blocks = [{"kind": _kind(p), "text": p.text} for p in paragraphs]
+    title_is_derived = False
+    if title:
+        final_title = title
+    elif headline:
+        final_title = headline
+    else:
+        final_title = derive_title(standfirst, blocks)
+        title_is_derived = True
+    return ParsedArticle(
+        language=language,
+        title=final_title,
+        title_is_derived=title_is_derived,
+        title_en=title_en,
+        standfirst=standfirst,
+        blocks=blocks,
+    )
+
+
+def derive_title(standfirst, blocks):
+    """The first sentence of the standfirst or the first running paragraph, cut to size."""
+    source = standfirst or next(
+        (b["text"] for b in blocks if b["kind"] == BlockKind.PARAGRAPH),
+        blocks[0]["text"] if blocks else "",
+    )
+    sentence = SENTENCE_END.split(source.strip(), maxsplit=1)[0]
+    if len(sentence) <= DERIVED_TITLE_MAX_CHARS:
+        return sentence
+    return sentence[:DERIVED_TITLE_MAX_CHARS].rsplit(" ", 1)[0].rstrip(",;:–—-") + "…"
+
+
+def is_caption(text):
+    return len(text) <= 600 and CREDIT.search(text) is not None
+
+
+def _kind(paragraph):
+    if paragraph.heading_level:
+        return BlockKind.SUBHEADING
+    if is_caption(paragraph.text):
+        return BlockKind.CAPTION
+    if _looks_like_heading(paragraph, SUBHEADING_MAX_CHARS):
+        return BlockKind.SUBHEADING
+    return BlockKind.PARAGRAPH
+
+
+def _looks_like_heading(paragraph, max_chars):
+    text = paragraph.text
+    return (
+        len(text) <= max_chars
+        and len(text.split()) <= (SUBHEADING_MAX_WORDS if max_chars <= 100 else 40)
+        and not text.endswith(FINAL_PUNCTUATION)
+        and not is_caption(text)
+    )
+
+
+def _is_headline(paragraph, *, rest):
+    if paragraph.heading_level:
+        return paragraph.heading_level == 1
+    text = paragraph.text
+    return (
+        bool(rest)
+        and len(text) <= HEADLINE_MAX_CHARS
+        and not text.endswith(".")
+        and not is_caption(text)
+    )
+
+
+def _is_standfirst(paragraphs, *, has_headline):
+    first = paragraphs[0]
+    if first.heading_level or is_caption(first.text) or len(paragraphs) < 2:
+        return False
+    if len(first.text) > STANDFIRST_MAX_CHARS * 2:
+        return False
+    # Repeated at the start of a later paragraph: the site printed its standfirst twice.
+    if any(_starts_with(p.text, first.text) for p in paragraphs[1:]):
+        return True
+    sentences = SENTENCE_END.split(first.text.strip())
+    return (
+        has_headline
+        and len(first.text) <= STANDFIRST_MAX_CHARS
+        and len(sentences) <= 2
+        and not _looks_like_heading(first, SUBHEADING_MAX_CHARS)
+        and len(paragraphs[1].text) > len(first.text)
+    )
+
+
+def _fingerprint(text):
+    return " ".join(text.casefold().split())
+
+
+def _same(a, b):
+    return _fingerprint(a) == _fingerprint(b)
+
+
+def _starts_with(text, prefix):
+    return _fingerprint(text).startswith(_fingerprint(prefix))
+
+
+def _without_repeats(paragraphs):
+    seen = set()
+    unique = []
+    for paragraph in paragraphs:
+        key = _fingerprint(paragraph.text)
+        if key not in seen:
+            seen.add(key)
+            unique.append(paragraph)
+    return unique
+
+
+def _without_prefix(paragraphs, prefix):
+    """Drop `prefix` where a paragraph repeats it at its start, keeping the rest."""
+    result = []
+    for paragraph in paragraphs:
+        if _same(paragraph.text, prefix):
+            continue
+        if _starts_with(paragraph.text, prefix):
+            rest = " ".join(paragraph.text.split(" ")[len(prefix.split(" ")) :]).strip()
+            if rest:
+                paragraph = Paragraph(rest, paragraph.heading_level, paragraph.language)
+        result.append(paragraph)
+    return result

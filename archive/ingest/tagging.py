@@ -1,0 +1,204 @@
+"""Suggesting topics and events for an article from the words in it.
+
+Topics are suggested by their keywords in the article's language (or in any language);
+events by their aliases ("Kuala Lumpur") and by the dates they happened on, written the way
+the article's language writes dates ("5 juin", "5/6", "6月5日"). A date only counts when the
+article's own date makes the event plausible. Suggestions stay suggestions until an editor,
+or the file's own metadata, confirms them.
+"""
+
+import datetime
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from archive.dates import DatePrecision, period_end, period_start
+from archive.models import Event, EventAlias, TopicKeyword
+
+# An article may preview an event up to this long before it happens…
+EVENT_LOOKAHEAD = datetime.timedelta(days=90)
+# …and a bare date ("5 juin") refers to an event at most this long before the article.
+DATE_LOOKBACK = datetime.timedelta(days=366)
+MAX_WORDS_KEPT = 5
+# Scripts written without spaces between words: keywords match anywhere in the text.
+UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+MONTHS = {
+    "en": "january february march april may june july august september october november december",
+    "fr": "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre",
+    "nl": "januari februari maart april mei juni juli augustus september oktober november december",
+    "de": "januar februar marz april mai juni juli august september oktober november dezember",
+    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre "
+    "diciembre",
+    "ru": "января февраля марта апреля мая июня июля августа сентября октября ноября декабря",
+}
+
+
+class _FoldTable(dict):
+    """str.translate table folding one character to one character, built as text needs it.
+
+    Keeping lengths equal lets a match in the folded text point back at the words as the
+    article writes them.
+    """
+
+    def __missing__(self, code):
+        char = chr(code)
+        folded = "".join(
+            c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c)
+        ).lower()
+        folded = {"đ": "d", "’": "'", "‘": "'", "ʼ": "'"}.get(folded, folded)
+        self[code] = (
+            folded if len(folded) == 1 else char.lower() if len(char.lower()) == 1 else char
+        )
+        return self[code]
+
+
+_FOLD = _FoldTable()
+
+
+def fold(text):
+    """Lower case without accents or tones, one apostrophe: "Đất hiếm" → "dat hiem"."""
+    return text.translate(_FOLD)
+
+
+def date_phrases(date, language):
+    """How an article in `language` writes the day `date` (folded)."""
+    day, month = date.day, date.month
+    phrases = set()
+    if language in MONTHS:
+        name = MONTHS[language].split()[month - 1]
+        day_word = "1er" if language == "fr" and day == 1 else str(day)
+        phrases.add(f"{day_word} {name}")
+        if language == "en":
+            phrases.add(f"{name} {day}")
+        if language == "de":
+            phrases.add(f"{day}. {name}")
+        if language == "es":
+            phrases.add(f"{day} de {name}")
+    if language in {"fr", "nl", "vi", "es", "ru", "de"}:
+        phrases.add(f"{day}/{month}")
+    if language == "vi":
+        phrases.add(f"ngay {day} thang {month}")
+    if language in {"zh", "ja"}:
+        phrases.add(f"{month}月{day}日")
+    if language == "ko":
+        phrases.add(f"{month}월 {day}일")
+    return phrases
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    topic_id: int | None
+    event_id: int | None
+    words: tuple[str, ...]
+
+
+class Tagger:
+    """Holds the catalogue's keywords and aliases, compiled once for a whole load."""
+
+    def __init__(self):
+        self._topic_words = {}  # language code or None → {folded keyword: {topic ids}}
+        for keyword in TopicKeyword.objects.select_related("language"):
+            code = keyword.language.code if keyword.language else None
+            self._topic_words.setdefault(code, {}).setdefault(fold(keyword.text), set()).add(
+                keyword.topic_id
+            )
+        self._alias_words = {}
+        for alias in EventAlias.objects.select_related("language"):
+            code = alias.language.code if alias.language else None
+            self._alias_words.setdefault(code, {}).setdefault(fold(alias.text), set()).add(
+                alias.event_id
+            )
+        self._events = {event.pk: event for event in Event.objects.all()}
+        self._patterns = {}
+
+    def suggest(self, *, language, texts, published=None, precision=DatePrecision.UNKNOWN):
+        original = "\n".join(t for t in texts if t)
+        text = fold(original)
+        found = {}
+        for word, topic_ids in self._matches("topic", language, text, original, prefix=True):
+            for topic_id in topic_ids:
+                found.setdefault(("topic", topic_id), []).append(word)
+        for word, event_ids in self._matches("alias", language, text, original, prefix=False):
+            for event_id in event_ids:
+                if self._plausible(event_id, published, precision, by_date=False):
+                    found.setdefault(("event", event_id), []).append(word)
+        for word, event_ids in self._matches("date", language, text, original, prefix=False):
+            for event_id in event_ids:
+                if self._plausible(event_id, published, precision, by_date=True):
+                    found.setdefault(("event", event_id), []).append(word)
+        return [
+            Suggestion(
+                topic_id=key[1] if key[0] == "topic" else None,
+                event_id=key[1] if key[0] == "event" else None,
+                words=tuple(dict.fromkeys(words))[:MAX_WORDS_KEPT],
+            )
+            for key, words in found.items()
+        ]
+
+    def _vocabulary(self, kind, language):
+        if kind == "topic":
+            return {**self._topic_words.get(None, {}), **self._topic_words.get(language, {})}
+        if kind == "alias":
+            return {**self._alias_words.get(None, {}), **self._alias_words.get(language, {})}
+        phrases = {}
+        for event in self._events.values():
+            if event.start_date and event.date_precision == DatePrecision.DAY:
+                for day in _days(event):
+                    for phrase in date_phrases(day, language):
+                        phrases.setdefault(phrase, set()).add(event.pk)
+        return phrases
+
+    def _matches(self, kind, language, text, original, *, prefix):
+        """(words as written, ids) for each match of the vocabulary in the folded text."""
+        key = (kind, language)
+        if key not in self._patterns:
+            self._patterns[key] = _compile(self._vocabulary(kind, language), prefix=prefix)
+        pattern, vocabulary = self._patterns[key]
+        if pattern is None:
+            return []
+        found = []
+        for match in pattern.finditer(text):
+            keyword, end = match.group(1), match.end(1)
+            if prefix and not UNSPACED.search(keyword):
+                # Show the inflected form the text has: "tarifs" for the keyword "tarif".
+                while end < len(text) and (text[end].isalnum() or text[end] == "_"):
+                    end += 1
+            found.append((original[match.start(1) : end], vocabulary[keyword]))
+        return found
+
+    def _plausible(self, event_id, published, precision, *, by_date):
+        event = self._events.get(event_id)
+        if event is None or event.start_date is None:
+            return not by_date
+        if published is None or precision == DatePrecision.UNKNOWN:
+            # Without the article's date a bare day of the month could be any year's.
+            return not by_date
+        if event.start_date > period_end(published, precision) + EVENT_LOOKAHEAD:
+            return False
+        return not by_date or event.last_date >= period_start(published, precision) - DATE_LOOKBACK
+
+
+def _days(event):
+    last = event.end_date or event.start_date
+    days = (last - event.start_date).days
+    if days > 7:
+        return [event.start_date]
+    return [event.start_date + datetime.timedelta(days=n) for n in range(days + 1)]
+
+
+def _compile(vocabulary, *, prefix):
+    """One alternation for the whole vocabulary, longest first so phrases beat their words."""
+    if not vocabulary:
+        return None, vocabulary
+    alternatives = []
+    for word in sorted(vocabulary, key=len, reverse=True):
+        escaped = re.escape(word)
+        if UNSPACED.search(word):
+            alternatives.append(escaped)
+        else:
+            # Keywords of four letters or more also match inflected forms: tarif → tarifs.
+            tail = r"\w*" if prefix and len(word) >= 4 else ""
+            alternatives.append(rf"(?<!\w){escaped}(?={tail}(?!\w))")
+    pattern = re.compile("(" + "|".join(alternatives) + ")")
+    return pattern, vocabulary

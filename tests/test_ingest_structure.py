@@ -1,0 +1,167 @@
+import pytest
+
+from archive.ingest.structure import derive_title, is_caption, parse, split_paragraphs
+
+LONG_FR = (
+    "Les discussions portent sur les restrictions chinoises à l’exportation de terres rares, "
+    "des minerais stratégiques indispensables à la production de batteries et d’éoliennes. "
+    "Les tensions se sont accrues début octobre, lorsque Pékin a imposé des licences."
+)
+LONG_EN = (
+    "Washington acknowledges that China has refrained from providing direct military "
+    "assistance to Russia, but denounces the transfer of dual-use materials that Russia uses "
+    "to produce munitions and weapons used in its war against Ukraine."
+)
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "Xi Jinping en Vladimir Poetin in 2019. Beeld Getty",
+        "Antony Blinken arrives in Shanghai. (Getty Images)",
+        "Des manifestants à Hong Kong. Photo AFP",
+        "Trump in Busan. (Photo by Andrew Harnik/Getty Images)",
+        "Li Qiang in Beijing. Foto: ANP",
+    ],
+)
+def test_credit_lines_mark_captions(caption):
+    assert is_caption(caption)
+
+
+@pytest.mark.parametrize(
+    "text", ["Heel veel sojabonen", LONG_EN, "The photo shows a summit in Beijing."]
+)
+def test_ordinary_text_is_not_a_caption(text):
+    assert not is_caption(text)
+
+
+def test_blank_lines_or_line_breaks_separate_paragraphs_and_hard_wrapped_lines_join():
+    assert [p.text for p in split_paragraphs("One.\nTwo.\n\nThree.")] == ["One.", "Two.", "Three."]
+    wrapped = (
+        "This paragraph was wrapped by an editor at a fixed width so that\n"
+        "its lines are all of about the same length, as e-mails used to\n"
+        "be written.\n\nNext."
+    )
+    assert [p.text for p in split_paragraphs(wrapped)] == [
+        "This paragraph was wrapped by an editor at a fixed width so that its lines are all "
+        "of about the same length, as e-mails used to be written.",
+        "Next.",
+    ]
+
+
+def test_typography_is_kept():
+    [paragraph] = split_paragraphs("« Le sommet\u00a0» — l’appel   du 5\u202fjuin")
+    assert paragraph.text == "« Le sommet\u00a0» — l’appel du 5\u202fjuin"
+
+
+def test_headline_subheadings_captions_and_paragraphs_are_told_apart():
+    text = "\n\n".join(
+        [
+            "Rare earths at the heart of the talks",
+            LONG_EN,
+            "Passage through Shanghai",
+            "Blinken in Shanghai. (Getty Images)",
+            LONG_EN.replace("Washington", "Beijing"),
+        ]
+    )
+    [article] = parse(text)
+    assert article.language == "en"
+    assert article.title == "Rare earths at the heart of the talks"
+    assert not article.title_is_derived
+    assert [b["kind"] for b in article.blocks] == [
+        "paragraph",
+        "subheading",
+        "caption",
+        "paragraph",
+    ]
+
+
+def test_without_a_headline_the_title_is_the_first_sentence_and_marked_derived():
+    [article] = parse(LONG_FR + "\n\n" + LONG_FR.replace("Pékin", "Beijing"))
+    assert article.title_is_derived
+    assert article.title.startswith("Les discussions portent sur les restrictions chinoises")
+    assert article.title.endswith("…")
+    assert len(article.title) <= 151
+
+
+def test_a_repeated_paragraph_is_stored_once():
+    text = "\n\n".join(["Un titre", LONG_FR, "Un titre", LONG_FR, "Fin."])
+    [article] = parse(text)
+    assert article.title == "Un titre"
+    assert [b["text"] for b in article.blocks] == [LONG_FR, "Fin."]
+
+
+def test_a_short_first_paragraph_under_a_headline_is_the_standfirst():
+    text = "\n\n".join(["A headline", "A one-sentence summary of the story.", LONG_EN])
+    [article] = parse(text)
+    assert article.standfirst == "A one-sentence summary of the story."
+    assert [b["text"] for b in article.blocks] == [LONG_EN]
+
+
+def test_markdown_headings_are_headline_and_subheadings():
+    text = "# The headline\n\n" + LONG_EN + "\n\n## A section.\n\nThe end of it."
+    [article] = parse(text)
+    assert article.title == "The headline"
+    assert [b["kind"] for b in article.blocks] == ["paragraph", "subheading", "paragraph"]
+
+
+def test_a_short_heading_takes_its_neighbours_language():
+    text = "\n\n".join([LONG_FR, "Taiwan", LONG_FR.replace("Pékin", "Beijing")])
+    [article] = parse(text)
+    assert article.language == "fr"
+    assert article.blocks[1] == {"kind": "subheading", "text": "Taiwan"}
+
+
+def test_a_short_quote_in_another_language_stays_in_its_article():
+    text = "\n\n".join([LONG_FR, "“We will not back down,” he said.", LONG_FR.upper()])
+    assert [a.language for a in parse(text)] == ["fr"]
+
+
+def test_a_file_that_changes_language_becomes_one_article_per_language():
+    vietnamese = (
+        "Ngày 5/6, Tổng thống Mỹ Donald Trump đã có cuộc điện đàm với Chủ tịch Trung Quốc "
+        "Tập Cận Bình. Đây là lần đầu tiên hai nhà lãnh đạo trực tiếp trao đổi kể từ khi Trump "
+        "bắt đầu nhiệm kỳ thứ hai và căng thẳng thương mại leo thang trong năm 2025."
+    )
+    text = "\n\n".join(
+        [
+            "Titre français",
+            "English headline of the piece",
+            LONG_FR,
+            LONG_FR.replace("Pékin", "Beijing"),
+            "Tiêu đề tiếng Việt",
+            vietnamese,
+            vietnamese.replace("Trump", "ông Trump"),
+        ]
+    )
+    french, vietnamese_article = parse(text)
+    assert (french.language, french.title, french.title_en) == (
+        "fr",
+        "Titre français",
+        "English headline of the piece",
+    )
+    assert (vietnamese_article.language, vietnamese_article.title) == ("vi", "Tiêu đề tiếng Việt")
+
+
+def test_chinese_is_recognised_and_split_into_sentences_for_a_title():
+    text = "美国和中国在吉隆坡举行贸易谈判。双方讨论了稀土出口管制和关税问题。" * 3
+    [article] = parse(text)
+    assert article.language == "zh"
+    assert article.title == "美国和中国在吉隆坡举行贸易谈判。"
+
+
+def test_metadata_title_replaces_the_headline_and_is_not_repeated():
+    [article] = parse("The headline\n\n" + LONG_EN, title="The headline")
+    assert article.title == "The headline"
+    assert [b["text"] for b in article.blocks] == [LONG_EN]
+
+
+def test_derive_title_cuts_long_sentences_on_a_word():
+    title = derive_title("", [{"kind": "paragraph", "text": "word " * 100}])
+    assert title.endswith("…")
+    assert len(title) <= 151
+
+
+def test_nothing_to_parse_gives_no_article():
+    assert parse("") == []
+    assert parse("12345 678") == []

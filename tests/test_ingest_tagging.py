@@ -1,0 +1,81 @@
+import datetime
+
+import pytest
+
+from archive.dates import DatePrecision
+from archive.ingest.tagging import Tagger, date_phrases, fold
+from tests.factories import EventFactory, LanguageFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [("Đất hiếm", "dat hiem"), ("L’appel", "l'appel"), ("Oekraïne", "oekraine"), ("稀土", "稀土")],
+)
+def test_fold_drops_case_accents_and_tones_and_keeps_the_length(text, folded):
+    assert fold(text) == folded
+    assert len(fold(text)) == len(text)
+
+
+def test_date_phrases_follow_each_language():
+    day = datetime.date(2025, 6, 5)
+    assert "5 juin" in date_phrases(day, "fr")
+    assert "5/6" in date_phrases(day, "vi")
+    assert {"5 june", "june 5"} <= date_phrases(day, "en")
+    assert "6月5日" in date_phrases(day, "zh")
+    assert "1er novembre" in date_phrases(datetime.date(2025, 11, 1), "fr")
+
+
+@pytest.fixture
+def catalogue():
+    french = LanguageFactory(code="fr")
+    rare_earths = TopicFactory(slug="rare-earths")
+    rare_earths.keywords.create(language=french, text="terres rares")
+    rare_earths.keywords.create(language=None, text="稀土")
+    tariffs = TopicFactory(slug="tariffs")
+    tariffs.keywords.create(language=french, text="tarif")
+    call = EventFactory(slug="call", start_date=datetime.date(2025, 6, 5))
+    call.aliases.create(language=french, text="appel Trump-Xi")
+    talks = EventFactory(slug="talks", start_date=datetime.date(2025, 10, 25))
+    talks.aliases.create(language=None, text="Kuala Lumpur")
+    return {"rare_earths": rare_earths, "tariffs": tariffs, "call": call, "talks": talks}
+
+
+def suggest(text, language="fr", published=datetime.date(2025, 6, 1), precision="month"):
+    found = Tagger().suggest(
+        language=language, texts=[text], published=published, precision=precision
+    )
+    return {(s.topic_id, s.event_id): list(s.words) for s in found}
+
+
+def test_keywords_match_whatever_the_case_accents_and_inflection(catalogue):
+    found = suggest("Les TERRES RARES et les tarifs douaniers; 稀土.")
+    assert found[(catalogue["rare_earths"].pk, None)] == ["TERRES RARES", "稀土"]
+    assert found[(catalogue["tariffs"].pk, None)] == ["tarifs"]
+
+
+def test_keywords_of_another_language_do_not_match(catalogue):
+    assert suggest("terres rares", language="nl") == {}
+
+
+def test_a_keyword_does_not_match_inside_another_word(catalogue):
+    assert suggest("Les statarifs inventés") == {}
+
+
+def test_events_are_suggested_by_alias_and_by_date(catalogue):
+    found = suggest("L’appel Trump-Xi du 5 juin.")
+    assert found[(None, catalogue["call"].pk)] == ["appel Trump-Xi", "5 juin"]
+
+
+def test_a_date_only_counts_when_the_article_date_makes_it_plausible(catalogue):
+    assert suggest("Le 5 juin, rien.", published=datetime.date(2019, 6, 1)) == {}
+    assert suggest("Le 5 juin, rien.", published=None, precision=DatePrecision.UNKNOWN) == {}
+    assert suggest("Le 5 juin, rien.") == {(None, catalogue["call"].pk): ["5 juin"]}
+
+
+def test_an_article_cannot_report_an_event_long_after_it(catalogue):
+    assert suggest("À Kuala Lumpur.", published=datetime.date(2024, 1, 1)) == {}
+    assert suggest("À Kuala Lumpur.", published=datetime.date(2025, 10, 1)) == {
+        (None, catalogue["talks"].pk): ["Kuala Lumpur"]
+    }
