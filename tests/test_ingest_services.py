@@ -320,20 +320,18 @@ def test_a_missing_path_is_reported():
 
 def test_a_file_that_fails_halfway_leaves_nothing_behind(seeds, settings, tmp_path, monkeypatch):
     shutil.copy(settings.BASE_DIR / "seeds" / "004_b9c731b561ac0d7c.txt", tmp_path / "004.txt")
-    stored = []
-    real_refresh = services.suggestions_refresh
-
-    def fail_on_the_translation(*, article, tagger):
-        stored.append(article.pk)
-        if len(stored) == 2:
-            raise IngestError("simulated failure")
-        real_refresh(article=article, tagger=tagger)
-
-    monkeypatch.setattr(services, "suggestions_refresh", fail_on_the_translation)
     Article.objects.all().delete()
+    stored_before_failing = []
+
+    def fail_after_storing_the_articles(suggestions):
+        stored_before_failing.append(Article.objects.count())
+        raise IngestError("simulated failure")
+
+    monkeypatch.setattr(services, "_suggestions_create", fail_after_storing_the_articles)
     [outcome] = load(tmp_path / "004.txt")
     assert outcome.status == Status.FAILED
-    assert len(stored) == 2
+    assert "simulated failure" in outcome.detail
+    assert stored_before_failing == [2]
     assert Article.objects.count() == 0
 
 

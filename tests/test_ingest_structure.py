@@ -7,6 +7,11 @@ LONG_FR = (
     "des minerais stratégiques indispensables à la production de batteries et d’éoliennes. "
     "Les tensions se sont accrues début octobre, lorsque Pékin a imposé des licences."
 )
+MORE_FR = (
+    "Un compromis ouvrirait la voie à une rencontre Trump–Xi en marge du sommet de l’APEC, "
+    "jeudi prochain, où pourraient être abordées des concessions réciproques sur les taxes, "
+    "les contrôles technologiques et les achats de produits américains par la Chine."
+)
 LONG_EN = (
     "Washington acknowledges that China has refrained from providing direct military "
     "assistance to Russia, but denounces the transfer of dual-use materials that Russia uses "
@@ -165,3 +170,13 @@ def test_derive_title_cuts_long_sentences_on_a_word():
 def test_nothing_to_parse_gives_no_article():
     assert parse("") == []
     assert parse("12345 678") == []
+
+
+def test_a_long_quote_in_another_language_does_not_split_the_article():
+    english = " ".join([LONG_EN] * 3)
+    text = "\n\n".join(
+        [LONG_FR, LONG_FR.replace("Pékin", "Beijing"), english, MORE_FR, MORE_FR + " Fin."]
+    )
+    [article] = parse(text)
+    assert article.language == "fr"
+    assert english in article.running_text

@@ -8,8 +8,9 @@ are told apart. Verbatim repeats are dropped.
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from archive.ingest.detect import paragraph_languages
+from archive.ingest.detect import languages_of_documents
 from archive.models import BlockKind
 
 HEADLINE_MAX_CHARS = 250
@@ -42,6 +43,11 @@ class Paragraph:
     heading_level: int = 0  # from Markdown "#" marks; 0 when the text does not say
     language: str | None = None
 
+    @cached_property
+    def key(self):
+        """The text as compared for repeats: case and spacing do not count."""
+        return _fingerprint(self.text)
+
 
 @dataclass
 class ParsedArticle:
@@ -62,26 +68,45 @@ def parse(text, *, language=None, title="", subtitle=""):
 
     `title` and `subtitle` come from metadata and win over what the text suggests.
     """
-    paragraphs = split_paragraphs(text)
-    if not paragraphs:
-        return []
-    if language:
-        for paragraph in paragraphs:
-            paragraph.language = language
-    else:
-        codes = paragraph_languages([p.text for p in paragraphs])
+    return parse_many([ParseRequest(text, language, title, subtitle)])[0]
+
+
+@dataclass(frozen=True)
+class ParseRequest:
+    text: str
+    language: str | None = None
+    title: str = ""
+    subtitle: str = ""
+
+
+def parse_many(requests):
+    """`parse` for many texts, with the languages of all their paragraphs detected at once."""
+    documents = [split_paragraphs(request.text) for request in requests]
+    undetected = [
+        paragraphs
+        for request, paragraphs in zip(requests, documents, strict=True)
+        if not request.language
+    ]
+    detected = iter(languages_of_documents([[p.text for p in doc] for doc in undetected]))
+    results = []
+    for request, paragraphs in zip(requests, documents, strict=True):
+        codes = [request.language] * len(paragraphs) if request.language else next(detected)
         for paragraph, code in zip(paragraphs, codes, strict=True):
             paragraph.language = code
-    articles = []
-    for index, (code, run) in enumerate(language_runs(paragraphs)):
-        # Metadata describes the file's first article; its translations keep their own.
-        first = index == 0
-        articles.append(
-            parse_article(
-                run, code, title=title if first else "", subtitle=subtitle if first else ""
+        articles = []
+        for index, (code, run) in enumerate(language_runs(paragraphs)):
+            # Metadata describes the file's first article; its translations keep their own.
+            first = index == 0
+            articles.append(
+                parse_article(
+                    run,
+                    code,
+                    title=request.title if first else "",
+                    subtitle=request.subtitle if first else "",
+                )
             )
-        )
-    return articles
+        results.append(articles)
+    return results
 
 
 def split_paragraphs(text):
@@ -100,8 +125,10 @@ def split_paragraphs(text):
             match = MARKDOWN_HEADING.match(line)
             if match:
                 paragraphs.append(Paragraph(match.group(2), heading_level=len(match.group(1))))
-            else:
+            elif "  " in line or "\t" in line:
                 paragraphs.append(Paragraph(SPACES.sub(" ", line)))
+            else:
+                paragraphs.append(Paragraph(line))
     return [p for p in paragraphs if p.text]
 
 
@@ -117,7 +144,8 @@ def language_runs(paragraphs):
 
     A run of one language long enough to stand alone is an article; shorter runs (a quote, a
     translated headline, an undetectable line) belong to the article before them, or to the
-    first one when they come before any.
+    first one when they come before any. A text that returns to a language is one article
+    from the first paragraph in that language to the last.
     """
     runs = []
     for paragraph in paragraphs:
@@ -138,6 +166,15 @@ def language_runs(paragraphs):
             articles[-1][1].extend(run)
         else:
             leading.extend(run)
+    # A language that comes back was never left: what lies between is a long quote.
+    index = 0
+    while index < len(articles):
+        code = articles[index][0]
+        last = max(i for i, (other, _) in enumerate(articles) if other == code)
+        for _, run in articles[index + 1 : last + 1]:
+            articles[index][1].extend(run)
+        del articles[index + 1 : last + 1]
+        index += 1
     if leading:
         # Nothing long enough to stand alone: one article in the language most of it is in.
         chars = {}
@@ -259,7 +296,7 @@ def _is_standfirst(paragraphs, *, has_headline):
     if len(first.text) > STANDFIRST_MAX_CHARS * 2:
         return False
     # Repeated at the start of a later paragraph: the site printed its standfirst twice.
-    if any(_starts_with(p.text, first.text) for p in paragraphs[1:]):
+    if any(p.key.startswith(first.key) for p in paragraphs[1:]):
         return True
     sentences = SENTENCE_END.split(first.text.strip())
     return (
@@ -279,17 +316,12 @@ def _same(a, b):
     return _fingerprint(a) == _fingerprint(b)
 
 
-def _starts_with(text, prefix):
-    return _fingerprint(text).startswith(_fingerprint(prefix))
-
-
 def _without_repeats(paragraphs):
     seen = set()
     unique = []
     for paragraph in paragraphs:
-        key = _fingerprint(paragraph.text)
-        if key not in seen:
-            seen.add(key)
+        if paragraph.key not in seen:
+            seen.add(paragraph.key)
             unique.append(paragraph)
     return unique
 
@@ -297,10 +329,11 @@ def _without_repeats(paragraphs):
 def _without_prefix(paragraphs, prefix):
     """Drop `prefix` where a paragraph repeats it at its start, keeping the rest."""
     result = []
+    prefix_key = _fingerprint(prefix)
     for paragraph in paragraphs:
-        if _same(paragraph.text, prefix):
+        if paragraph.key == prefix_key:
             continue
-        if _starts_with(paragraph.text, prefix):
+        if paragraph.key.startswith(prefix_key):
             rest = " ".join(paragraph.text.split(" ")[len(prefix.split(" ")) :]).strip()
             if rest:
                 paragraph = Paragraph(rest, paragraph.heading_level, paragraph.language)

@@ -12,6 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+import ahocorasick
+
 from archive.dates import DatePrecision, period_end, period_start
 from archive.models import Event, EventAlias, TopicKeyword
 
@@ -110,23 +112,19 @@ class Tagger:
                 alias.event_id
             )
         self._events = {event.pk: event for event in Event.objects.all()}
-        self._patterns = {}
+        self._automata = {}
 
     def suggest(self, *, language, texts, published=None, precision=DatePrecision.UNKNOWN):
         original = "\n".join(t for t in texts if t)
         text = fold(original)
         found = {}
-        for word, topic_ids in self._matches("topic", language, text, original, prefix=True):
-            for topic_id in topic_ids:
-                found.setdefault(("topic", topic_id), []).append(word)
-        for word, event_ids in self._matches("alias", language, text, original, prefix=False):
-            for event_id in event_ids:
-                if self._plausible(event_id, published, precision, by_date=False):
-                    found.setdefault(("event", event_id), []).append(word)
-        for word, event_ids in self._matches("date", language, text, original, prefix=False):
-            for event_id in event_ids:
-                if self._plausible(event_id, published, precision, by_date=True):
-                    found.setdefault(("event", event_id), []).append(word)
+        for word, kind, ids in self._matches(language, text, original):
+            for tag_id in ids:
+                if kind != "topic" and not self._plausible(
+                    tag_id, published, precision, by_date=kind == "date"
+                ):
+                    continue
+                found.setdefault(("topic" if kind == "topic" else "event", tag_id), []).append(word)
         return [
             Suggestion(
                 topic_id=key[1] if key[0] == "topic" else None,
@@ -136,35 +134,48 @@ class Tagger:
             for key, words in found.items()
         ]
 
-    def _vocabulary(self, kind, language):
-        if kind == "topic":
-            return {**self._topic_words.get(None, {}), **self._topic_words.get(language, {})}
-        if kind == "alias":
-            return {**self._alias_words.get(None, {}), **self._alias_words.get(language, {})}
-        phrases = {}
+    def _vocabulary(self, language):
+        """{folded word: [(kind, ids)]}: topic keywords, event aliases and event dates."""
+        vocabulary = {}
+        for kind, words in (
+            ("topic", {**self._topic_words.get(None, {}), **self._topic_words.get(language, {})}),
+            ("alias", {**self._alias_words.get(None, {}), **self._alias_words.get(language, {})}),
+        ):
+            for word, ids in words.items():
+                vocabulary.setdefault(word, []).append((kind, ids))
         for event in self._events.values():
             if event.start_date and event.date_precision == DatePrecision.DAY:
                 for day in _days(event):
                     for phrase in date_phrases(day, language):
-                        phrases.setdefault(phrase, set()).add(event.pk)
-        return phrases
+                        vocabulary.setdefault(phrase, []).append(("date", {event.pk}))
+        return vocabulary
 
-    def _matches(self, kind, language, text, original, *, prefix):
-        """(words as written, ids) for each match of the vocabulary in the folded text."""
-        key = (kind, language)
-        if key not in self._patterns:
-            self._patterns[key] = _compile(self._vocabulary(kind, language), prefix=prefix)
-        pattern, vocabulary = self._patterns[key]
-        if pattern is None:
+    def _matches(self, language, text, original):
+        """(words as written, kind, ids) for each match of the vocabulary in the folded text.
+
+        One Aho–Corasick pass per text finds every keyword, alias and date at once.
+        """
+        if language not in self._automata:
+            self._automata[language] = _automaton(self._vocabulary(language))
+        automaton = self._automata[language]
+        if automaton is None:
             return []
         found = []
-        for match in pattern.finditer(text):
-            keyword, end = match.group(1), match.end(1)
-            if prefix and not UNSPACED.search(keyword):
-                # Show the inflected form the text has: "tarifs" for the keyword "tarif".
-                while end < len(text) and (text[end].isalnum() or text[end] == "_"):
-                    end += 1
-            found.append((original[match.start(1) : end], vocabulary[keyword]))
+        for last, (length, unspaced, entries) in automaton.iter(text):
+            start, stop = last - length + 1, last + 1
+            if not unspaced and start > 0 and _is_word_character(text[start - 1]):
+                continue
+            whole_word = unspaced or stop == len(text) or not _is_word_character(text[stop])
+            inflected_stop = stop
+            if not unspaced and length >= 4:
+                # Topic keywords match inflected forms too: "tarifs" for the keyword "tarif".
+                while inflected_stop < len(text) and _is_word_character(text[inflected_stop]):
+                    inflected_stop += 1
+            for kind, ids in entries:
+                if kind == "topic" and inflected_stop > stop:
+                    found.append((original[start:inflected_stop], kind, ids))
+                elif whole_word:
+                    found.append((original[start:stop], kind, ids))
         return found
 
     def _plausible(self, event_id, published, precision, *, by_date):
@@ -187,18 +198,16 @@ def _days(event):
     return [event.start_date + datetime.timedelta(days=n) for n in range(days + 1)]
 
 
-def _compile(vocabulary, *, prefix):
-    """One alternation for the whole vocabulary, longest first so phrases beat their words."""
+def _automaton(vocabulary):
+    """An Aho–Corasick automaton finding every word of the vocabulary in one pass."""
     if not vocabulary:
-        return None, vocabulary
-    alternatives = []
-    for word in sorted(vocabulary, key=len, reverse=True):
-        escaped = re.escape(word)
-        if UNSPACED.search(word):
-            alternatives.append(escaped)
-        else:
-            # Keywords of four letters or more also match inflected forms: tarif → tarifs.
-            tail = r"\w*" if prefix and len(word) >= 4 else ""
-            alternatives.append(rf"(?<!\w){escaped}(?={tail}(?!\w))")
-    pattern = re.compile("(" + "|".join(alternatives) + ")")
-    return pattern, vocabulary
+        return None
+    automaton = ahocorasick.Automaton()
+    for word, entries in vocabulary.items():
+        automaton.add_word(word, (len(word), bool(UNSPACED.search(word)), entries))
+    automaton.make_automaton()
+    return automaton
+
+
+def _is_word_character(character):
+    return character.isalnum() or character == "_"
