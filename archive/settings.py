@@ -144,6 +144,9 @@ ARCHIVE_LANGUAGES = env_list(
 )
 # Files larger than this are refused by the loader rather than read into memory.
 ARCHIVE_MAX_FILE_BYTES = int(os.environ.get("ARCHIVE_MAX_FILE_BYTES", 5 * 1024 * 1024))
+# Worker processes that prepare large JSON Lines files (parsing, language detection,
+# fingerprints, suggestions) while the main process writes; 1 prepares in-process.
+ARCHIVE_INGEST_WORKERS = int(os.environ.get("ARCHIVE_INGEST_WORKERS", os.cpu_count() or 1))
 ARCHIVE_PAGE_SIZE = 20
 
 LOGGING = {

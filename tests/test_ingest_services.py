@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from archive.dates import DatePrecision
-from archive.ingest import services
+from archive.ingest import store
 from archive.ingest.reading import IngestError
 from archive.ingest.services import Status, articles_load
 from archive.models import Article, Event, TagSuggestion, Topic
@@ -327,7 +327,7 @@ def test_a_file_that_fails_halfway_leaves_nothing_behind(seeds, settings, tmp_pa
         stored_before_failing.append(Article.objects.count())
         raise IngestError("simulated failure")
 
-    monkeypatch.setattr(services, "_suggestions_create", fail_after_storing_the_articles)
+    monkeypatch.setattr(store, "_suggestions_create", fail_after_storing_the_articles)
     [outcome] = load(tmp_path / "004.txt")
     assert outcome.status == Status.FAILED
     assert "simulated failure" in outcome.detail
@@ -505,3 +505,22 @@ def test_the_command_dry_run_writes_nothing(capsys):
     assert "Dry run, nothing written: 6 created" in capsys.readouterr().out
     assert Article.objects.count() == 0
     assert Topic.objects.count() == 0
+
+
+def test_large_json_lines_are_prepared_in_worker_processes_with_the_same_result(
+    tmp_path, settings, monkeypatch
+):
+    from archive.bench.corpus import write_jsonl
+    from archive.ingest import services as ingest_services
+
+    path = write_jsonl(tmp_path / "corpus.jsonl", count=60)
+    settings.ARCHIVE_INGEST_WORKERS = 1
+    serial = [(o.line, o.status, o.article.title) for o in load(path, dry_run=True)]
+
+    settings.ARCHIVE_INGEST_WORKERS = 2
+    monkeypatch.setattr(ingest_services, "PARALLEL_FROM_BYTES", 0)
+    monkeypatch.setattr(ingest_services, "JSONL_BATCH", 7)
+    parallel = [(o.line, o.status, o.article.title) for o in load(path)]
+    assert parallel == serial
+    assert len(parallel) >= 60
+    assert Article.objects.count() == len(parallel)

@@ -54,31 +54,41 @@ def paragraph_languages(paragraphs):
 
 def languages_of_documents(documents):
     """For each document (a list of paragraphs), its paragraphs' languages."""
-    accurate, fast = _detectors(tuple(settings.ARCHIVE_LANGUAGES))
-    long_texts, short_texts = [], []
+    flat = read_languages([text for paragraphs in documents for text in paragraphs])
+    results, start = [], 0
     for paragraphs in documents:
-        for text in paragraphs:
-            if len(text) >= SHORT_PARAGRAPH_CHARS:
-                long_texts.append(text[:SAMPLE_CHARS])
-            else:
-                short_texts.append(text)
+        results.append(in_context(flat[start : start + len(paragraphs)]))
+        start += len(paragraphs)
+    return results
+
+
+def read_languages(texts):
+    """(code or None, confidence) for each text, all read in two calls that use every core.
+
+    Long texts are read from a sample in trigram-only mode and count as confident; short
+    ones are read whole with every model, and their confidence says how sure lingua is.
+    """
+    accurate, fast = _detectors(tuple(settings.ARCHIVE_LANGUAGES))
+    long_texts = [text[:SAMPLE_CHARS] for text in texts if len(text) >= SHORT_PARAGRAPH_CHARS]
+    short_texts = [text for text in texts if len(text) < SHORT_PARAGRAPH_CHARS]
     long_found = iter(fast.detect_languages_in_parallel_of(long_texts))
     short_found = iter(accurate.compute_language_confidence_values_in_parallel(short_texts))
+    found = []
+    for text in texts:
+        if len(text) >= SHORT_PARAGRAPH_CHARS:
+            found.append((_code(next(long_found)), 1.0))
+            continue
+        values = next(short_found)
+        if values and values[0].value > 0:
+            found.append((_code(values[0].language), values[0].value))
+        else:
+            found.append((None, 0.0))
+    return found
 
-    results = []
-    for paragraphs in documents:
-        found = []
-        for text in paragraphs:
-            if len(text) >= SHORT_PARAGRAPH_CHARS:
-                found.append((_code(next(long_found)), 1.0))
-                continue
-            values = next(short_found)
-            if values and values[0].value > 0:
-                found.append((_code(values[0].language), values[0].value))
-            else:
-                found.append((None, 0.0))
-        results.append([_in_context(found, index) for index in range(len(found))])
-    return results
+
+def in_context(found):
+    """Languages for consecutive paragraphs: an unsure one takes its neighbours'."""
+    return [_in_context(found, index) for index in range(len(found))]
 
 
 def _in_context(found, index):

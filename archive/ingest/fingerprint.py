@@ -15,7 +15,6 @@ SHINGLE_WORDS = 3
 NEAR_DUPLICATE_BITS = 3
 # Below this the SimHash of a text swings with every word; such texts are not compared.
 MIN_WORDS_FOR_SIMHASH = 40
-WORD = re.compile(r"\w+")
 # In scripts written without spaces, each character counts as a word.
 UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 UNSPACED_TOKEN = re.compile(rf"{UNSPACED.pattern}|\w+")
@@ -38,7 +37,8 @@ def simhash(text):
     """
     sample = text[: MAX_WORDS * 12].casefold()
     unspaced = bool(UNSPACED.search(sample[:200]))
-    words = (UNSPACED_TOKEN if unspaced else WORD).findall(sample)[:MAX_WORDS]
+    # Splitting on spaces keeps punctuation on words, which only makes shingles stricter.
+    words = UNSPACED_TOKEN.findall(sample)[:MAX_WORDS] if unspaced else sample.split()[:MAX_WORDS]
     if len(words) < MIN_WORDS_FOR_SIMHASH:
         return None
     word_hashes = np.fromiter((_word_hash(word) for word in words), np.uint64, len(words))

@@ -2,6 +2,7 @@
 
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from charset_normalizer import from_bytes
 from django.conf import settings
@@ -84,3 +85,19 @@ def normalise(text):
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = unicodedata.normalize("NFC", text)
     return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
+
+
+def display_path(path):
+    """Paths inside the project are shown (and stored) relative to it."""
+    path = Path(path).absolute()
+    try:
+        return str(path.relative_to(settings.BASE_DIR))
+    except ValueError:
+        return str(path)
+
+
+def reference(ref, origin):
+    """A file named in metadata, as the loader shows it; a URL as it is."""
+    if not ref or "://" in ref:
+        return ref
+    return display_path((Path(origin) / ref).resolve())

@@ -10,7 +10,12 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from archive.ingest.detect import languages_of_documents
+from archive.ingest.detect import (
+    SHORT_PARAGRAPH_CHARS,
+    in_context,
+    languages_of_documents,
+    read_languages,
+)
 from archive.models import BlockKind
 
 HEADLINE_MAX_CHARS = 250
@@ -87,7 +92,7 @@ def parse_many(requests):
         for request, paragraphs in zip(requests, documents, strict=True)
         if not request.language
     ]
-    detected = iter(languages_of_documents([[p.text for p in doc] for doc in undetected]))
+    detected = iter(_languages([[p.text for p in doc] for doc in undetected]))
     results = []
     for request, paragraphs in zip(requests, documents, strict=True):
         codes = [request.language] * len(paragraphs) if request.language else next(detected)
@@ -107,6 +112,65 @@ def parse_many(requests):
             )
         results.append(articles)
     return results
+
+
+def _languages(documents):
+    """Each paragraph's language, reading as few paragraphs as the result allows.
+
+    A text that opens and closes with a run of one language long enough to be an article is
+    one article in that language whatever lies between (see `language_runs`), so only its
+    ends and its opening headings are read; the others are read whole.
+    """
+    ends = [_ends(texts) for texts in documents]
+    found = iter(
+        read_languages(
+            [texts[i] for texts, picked in zip(documents, ends, strict=True) for i in picked]
+        )
+    )
+    results, unsettled = [], []
+    for texts, picked in zip(documents, ends, strict=True):
+        read = {index: next(found) for index in picked}
+        settled = _settled_language(texts, read)
+        if len(read) == len(texts):
+            results.append(in_context([read[index] for index in range(len(texts))]))
+        elif settled:
+            known = [read.get(index, (settled, 1.0)) for index in range(len(texts))]
+            results.append(in_context(known))
+        else:
+            results.append(None)
+            unsettled.append(texts)
+    rest = iter(languages_of_documents(unsettled))
+    return [codes if codes is not None else next(rest) for codes in results]
+
+
+HEAD_PARAGRAPHS = 3
+
+
+def _ends(texts):
+    """Indices to read first: the opening headings, and enough long text at either end."""
+    picked = set(range(min(HEAD_PARAGRAPHS, len(texts))))
+    for order in (range(len(texts)), range(len(texts) - 1, -1, -1)):
+        chars = 0
+        for index in order:
+            if len(texts[index]) >= SHORT_PARAGRAPH_CHARS:
+                picked.add(index)
+                chars += len(texts[index])
+                if chars >= MIN_ARTICLE_CHARS:
+                    break
+    return sorted(picked)
+
+
+def _settled_language(texts, read):
+    """The language of the whole text when its two ends already decide it, else None."""
+    long_codes = {
+        code for index, (code, _) in read.items() if len(texts[index]) >= SHORT_PARAGRAPH_CHARS
+    }
+    long_chars = sum(
+        len(texts[index]) for index in read if len(texts[index]) >= SHORT_PARAGRAPH_CHARS
+    )
+    if len(long_codes) == 1 and None not in long_codes and long_chars >= 2 * MIN_ARTICLE_CHARS:
+        return long_codes.pop()
+    return None
 
 
 def split_paragraphs(text):
@@ -254,7 +318,8 @@ def derive_title(standfirst, blocks):
 
 
 def is_caption(text):
-    return len(text) <= 600 and CREDIT.search(text) is not None
+    # The credit closes the caption: only the end of the paragraph needs reading.
+    return len(text) <= 600 and CREDIT.search(text[-90:]) is not None
 
 
 def _kind(paragraph):

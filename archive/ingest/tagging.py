@@ -60,6 +60,8 @@ _FOLD = _FoldTable()
 
 def fold(text):
     """Lower case without accents or tones, one apostrophe: "Đất hiếm" → "dat hiem"."""
+    if text.isascii():
+        return text.lower()
     return text.translate(_FOLD)
 
 

@@ -1,0 +1,202 @@
+"""From records to prepared articles: everything the loader computes without the database.
+
+Parsing (with language detection), fingerprints and suggested tags cost far more than
+storing, and none of them needs the database, so for large JSON Lines files they run in
+worker processes (`Preparer`) while the main process writes the previous batch.
+"""
+
+import dataclasses
+import hashlib
+import json
+import multiprocessing
+import pickle
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+
+from archive.ingest import fingerprint, workers
+from archive.ingest.metadata import Metadata, metadata_from_mapping
+from archive.ingest.reading import IngestError, normalise, reference
+from archive.ingest.structure import ParsedArticle, ParseRequest, parse_many
+
+# Part of every source hash: a loader that reads files differently updates what it loaded.
+PARSER_VERSION = "2"
+
+
+@dataclass
+class Record:
+    """One unit of input: a text file, or a line of a JSON Lines file."""
+
+    path: str
+    text: str
+    metadata: Metadata
+    key: str
+    source_hash: str
+    origin: Path
+    line: int | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PreparedArticle:
+    parsed: ParsedArticle
+    key: str
+    content_hash: str
+    simhash: int | None
+    suggestions: list
+
+
+@dataclass
+class PreparedRecord:
+    """A record and its articles (the first is the original, the rest its translations)."""
+
+    record: Record | None
+    articles: list[PreparedArticle] = field(default_factory=list)
+    failure: str = ""
+    path: str = ""
+    line: int | None = None
+
+
+def records_prepare(*, records, tagger):
+    """Parse records, with the languages of all their paragraphs detected in one call."""
+    parsed_lists = parse_many(
+        [
+            ParseRequest(r.text, r.metadata.language or None, r.metadata.title, r.metadata.subtitle)
+            for r in records
+        ]
+    )
+    prepared = []
+    for record, parsed_articles in zip(records, parsed_lists, strict=True):
+        if not parsed_articles:
+            prepared.append(
+                PreparedRecord(
+                    record,
+                    failure="cannot tell the language: no words to go by",
+                    path=record.path,
+                    line=record.line,
+                )
+            )
+            continue
+        articles, keys = [], set()
+        for index, parsed in enumerate(parsed_articles):
+            key = record.key if index == 0 else f"{record.key}#{parsed.language}"
+            while key in keys:  # the same language twice in one file
+                key += "+"
+            keys.add(key)
+            articles.append(_article_prepare(parsed, key, record.metadata, tagger))
+        prepared.append(PreparedRecord(record, articles, path=record.path, line=record.line))
+    return prepared
+
+
+def _article_prepare(parsed, key, metadata, tagger):
+    return PreparedArticle(
+        parsed=parsed,
+        key=key,
+        content_hash=fingerprint.content_hash(
+            parsed.title, parsed.title_en, parsed.standfirst, parsed.running_text
+        ),
+        simhash=fingerprint.simhash(parsed.running_text),
+        # Right for a new article; an updated one is suggested again from what it stores.
+        suggestions=tagger.suggest(
+            language=parsed.language,
+            texts=[parsed.title, parsed.title_en, parsed.standfirst]
+            + [block["text"] for block in parsed.blocks],
+            published=metadata.published,
+            precision=metadata.date_precision or "unknown",
+        ),
+    )
+
+
+def jsonl_batch_prepare(lines, path, origin, tagger):
+    """Prepared records for (line number, bytes) pairs of a JSON Lines file."""
+    records, failures = [], []
+    for line_number, raw in lines:
+        try:
+            records.append(jsonl_record(raw, line_number, path, origin))
+        except IngestError as error:
+            failures.append(PreparedRecord(None, failure=str(error), path=path, line=line_number))
+    prepared = records_prepare(records=records, tagger=tagger) + failures
+    return sorted(prepared, key=lambda item: item.line)
+
+
+def jsonl_record(raw, line_number, path, origin):
+    if raw is None:
+        raise IngestError(f"record is over the {settings.ARCHIVE_MAX_FILE_BYTES:,}-byte limit")
+    try:
+        data = json.loads(raw)
+    except UnicodeDecodeError:
+        raise IngestError("not UTF-8, as JSON Lines must be") from None
+    except json.JSONDecodeError as error:
+        raise IngestError(f"malformed JSON: {error.msg} (column {error.colno})") from None
+    if not isinstance(data, dict):
+        raise IngestError("a record must be a JSON object")
+    metadata = metadata_from_mapping(data, extra_fields=("body", "id"))
+    body = data.get("body")
+    if not isinstance(body, str) or not body.strip():
+        raise IngestError("a record needs a non-empty text 'body'")
+    record_id = str(data.get("id") or "").strip()
+    metadata = dataclasses.replace(
+        metadata, translation_of=reference(metadata.translation_of, origin)
+    )
+    return Record(
+        path=path,
+        text=normalise(body),
+        metadata=metadata,
+        key=metadata.url or (f"{path}#{record_id}" if record_id else f"{path}:{line_number}"),
+        source_hash=source_hash(raw.decode()),
+        origin=origin,
+        line=line_number,
+        warnings=list(metadata.warnings),
+    )
+
+
+def source_hash(*texts):
+    """What a record is made of; loading it again with the same hash changes nothing."""
+    digest = hashlib.sha256(PARSER_VERSION.encode())
+    for text in texts:
+        digest.update(b"\0" + text.encode())
+    return digest.hexdigest()
+
+
+class Preparer:
+    """Runs `jsonl_batch_prepare` in worker processes, a few batches ahead of the writer.
+
+    Workers are started on first use and reused for every file of the load. Results come
+    back in input order; at most two batches per worker are in flight, so memory stays flat.
+    """
+
+    def __init__(self, *, tagger, processes):
+        self.tagger = tagger
+        self.processes = processes
+        self._pool = None
+
+    def map(self, batches, path, origin):
+        if self.processes < 2:
+            for batch in batches:
+                yield jsonl_batch_prepare(batch, path, origin, self.tagger)
+            return
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.processes,
+                # A fresh interpreter, not a fork: the parent's database connection must
+                # never be shared with a child.
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=workers.start,
+                # Pickled here, unpickled once the worker has set Django up.
+                initargs=(pickle.dumps(self.tagger), tuple(settings.ARCHIVE_LANGUAGES)),
+            )
+        in_flight = deque()
+        for batch in batches:
+            in_flight.append(self._pool.submit(workers.prepare, batch, path, origin))
+            if len(in_flight) >= self.processes * 2:
+                yield in_flight.popleft().result()
+        while in_flight:
+            yield in_flight.popleft().result()
+
+    def close(self):
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None

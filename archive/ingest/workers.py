@@ -1,0 +1,29 @@
+"""The entry points of the loader's worker processes.
+
+Kept free of model imports: a spawned worker imports this module before Django is set up,
+and sets it up in `start`.
+"""
+
+import os
+import pickle
+
+_tagger = None
+
+
+def start(tagger_pickle, languages):
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
+    django.setup()
+    from django.conf import settings
+
+    # The parent's settings may have been changed at run time (tests do): follow them.
+    settings.ARCHIVE_LANGUAGES = list(languages)
+    global _tagger
+    _tagger = pickle.loads(tagger_pickle)
+
+
+def prepare(batch, path, origin):
+    from archive.ingest.prepare import jsonl_batch_prepare
+
+    return jsonl_batch_prepare(batch, path, origin, _tagger)
