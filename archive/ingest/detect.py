@@ -5,6 +5,7 @@ on short texts (headings, headlines), which telling paragraphs apart depends on.
 of a whole batch of articles are detected in one call that runs on every core.
 """
 
+import multiprocessing
 from functools import lru_cache
 
 from django.conf import settings
@@ -71,8 +72,13 @@ def read_languages(texts):
     accurate, fast = _detectors(tuple(settings.ARCHIVE_LANGUAGES))
     long_texts = [text[:SAMPLE_CHARS] for text in texts if len(text) >= SHORT_PARAGRAPH_CHARS]
     short_texts = [text for text in texts if len(text) < SHORT_PARAGRAPH_CHARS]
-    long_found = iter(fast.detect_languages_in_parallel_of(long_texts))
-    short_found = iter(accurate.compute_language_confidence_values_in_parallel(short_texts))
+    if multiprocessing.parent_process() is None:
+        long_found = iter(fast.detect_languages_in_parallel_of(long_texts))
+        short_found = iter(accurate.compute_language_confidence_values_in_parallel(short_texts))
+    else:
+        # In a loader worker every core is already busy: threads would only contend.
+        long_found = iter([fast.detect_language_of(text) for text in long_texts])
+        short_found = iter([accurate.compute_language_confidence_values(t) for t in short_texts])
     found = []
     for text in texts:
         if len(text) >= SHORT_PARAGRAPH_CHARS:
