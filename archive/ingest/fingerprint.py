@@ -41,7 +41,7 @@ def simhash(text):
     words = UNSPACED_TOKEN.findall(sample)[:MAX_WORDS] if unspaced else sample.split()[:MAX_WORDS]
     if len(words) < MIN_WORDS_FOR_SIMHASH:
         return None
-    word_hashes = np.fromiter((_word_hash(word) for word in words), np.uint64, len(words))
+    word_hashes = np.fromiter(map(_word_hash, words), np.uint64, len(words))
     # A character of Chinese or Japanese carries about half a word: shingles twice as long.
     width = SHINGLE_WORDS * 2 if unspaced else SHINGLE_WORDS
     shingles = np.zeros(len(words) - width + 1, np.uint64)

@@ -278,7 +278,8 @@ def parse_article(paragraphs, language, *, title="", subtitle=""):
         elif headline:
             paragraphs.insert(0, Paragraph(headline))
             headline = ""
-        paragraphs = [p for p in paragraphs if not _same(p.text, title)]
+        title_key = _fingerprint(title)
+        paragraphs = [p for p in paragraphs if p.key != title_key]
 
     standfirst = subtitle
     if not standfirst and paragraphs and _is_standfirst(paragraphs, has_headline=bool(headline)):
