@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run serve install install-dev migrate seed superuser test lint format \
-	test-sqlite test-postgres browser clean
+	test-sqlite test-postgres browser bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,11 @@ test-postgres: install-dev
 	else \
 		echo "== SKIPPED the PostgreSQL run: nothing answers at $(POSTGRES_URL)."; \
 	fi
+
+# Benchmarks (never part of `make test`): BENCH_ARTICLES=10000 make bench for a quick run.
+BENCH_ARTICLES ?= 100000
+bench: install-dev
+	DJANGO_DEBUG=1 $(BIN)/python manage.py bench_ingest --articles $(BENCH_ARTICLES)
 
 # Debian's Chromium for the browser tests (Playwright cannot download its own here).
 browser:

@@ -73,3 +73,34 @@ def test_an_editor_fixes_title_date_and_tags(admin_client, article):
     assert article.published_display == "June 2025"
     assert list(article.events.all()) == [event]
     assert article.language.code == "fr"
+
+
+def test_what_an_editor_changes_survives_a_reload_of_the_file(admin_client, tmp_path):
+    from archive.ingest.services import articles_load
+
+    path = tmp_path / "call.md"
+    path.write_text("---\ndate: 2025-06\n---\nTrump and Xi speak\n\n" + "They talked. " * 30)
+    [outcome] = articles_load(paths=[path])
+    article = outcome.article
+    form = {
+        "title": "Trump and Xi speak by phone",
+        "language": article.language.pk,
+        "published": "2025-06-05",
+        "date_precision": "day",
+        "blocks": json.dumps(article.blocks),
+        # The browser sends the initial value of fields with a callable default back too.
+        "initial-blocks": json.dumps(article.blocks),
+        "suggestions-TOTAL_FORMS": "0",
+        "suggestions-INITIAL_FORMS": "0",
+    }
+    admin_client.post(f"/admin/archive/article/{article.pk}/change/", form)
+    article.refresh_from_db()
+    assert article.edited_fields == ["date_precision", "published", "title"]
+
+    path.write_text("---\ndate: 2025-07\n---\nTrump and Xi speak\n\n" + "They talked. " * 31)
+    [reloaded] = articles_load(paths=[path])
+    assert reloaded.status == "updated"
+    article.refresh_from_db()
+    assert article.title == "Trump and Xi speak by phone"
+    assert article.published == datetime.date(2025, 6, 5)
+    assert article.body.count("They talked.") == 31

@@ -524,3 +524,15 @@ def test_large_json_lines_are_prepared_in_worker_processes_with_the_same_result(
     assert parallel == serial
     assert len(parallel) >= 60
     assert Article.objects.count() == len(parallel)
+
+
+def test_on_a_terminal_the_command_shows_a_progress_bar(tmp_path, monkeypatch, capsys):
+    from django.core.management.base import OutputWrapper
+
+    write(tmp_path, "good.txt", DUTCH)
+    monkeypatch.setattr(OutputWrapper, "isatty", lambda self: True)
+    call_command("load_seeds", str(tmp_path))
+    captured = capsys.readouterr()
+    assert "1 records" in captured.err
+    assert "good.txt" not in captured.out
+    assert "1 created" in captured.out

@@ -34,7 +34,7 @@ JSONL_BATCH = 500
 PARALLEL_FROM_BYTES = 8 * 1024 * 1024
 
 
-def articles_load(*, paths, dry_run=False, on_progress=None) -> Iterator[Outcome]:
+def articles_load(*, paths, dry_run=False) -> Iterator[Outcome]:
     """Load every article file under `paths`, yielding one Outcome per article or failure.
 
     With `dry_run`, everything happens inside one transaction that is rolled back at the end,
@@ -58,8 +58,6 @@ def articles_load(*, paths, dry_run=False, on_progress=None) -> Iterator[Outcome
                 else:
                     reason = "not an article file (.txt, .md, .jsonl)"
                     yield Outcome(display_path(path), Status.FAILED, reason)
-                if on_progress:
-                    on_progress(1)
         finally:
             preparer.close()
         translations_resolve()

@@ -1,4 +1,3 @@
-import sys
 from collections import Counter
 
 from django.conf import settings
@@ -24,23 +23,20 @@ class Command(BaseCommand):
 
     def handle(self, *args, paths, dry_run, verbosity, **options):
         paths = paths or [settings.BASE_DIR / "seeds"]
+        # A bar on a terminal; plain lines in a log or a pipe.
         on_terminal = self.stdout.isatty() and verbosity > 0
-        bar = tqdm(total=None, unit=" files", disable=not on_terminal, file=sys.stderr)
+        bar = tqdm(unit=" records", disable=not on_terminal, file=self.stderr._out)
         counts = Counter()
         near_duplicates = 0
 
-        for outcome in articles_load(paths=paths, dry_run=dry_run, on_progress=bar.update):
+        for outcome in articles_load(paths=paths, dry_run=dry_run):
             counts[outcome.status] += 1
             near_duplicates += bool(outcome.near_duplicate_of)
+            bar.update(1)
             routine = outcome.status in (Status.CREATED, Status.UPDATED, Status.UNCHANGED)
-            # One line per file; a JSON Lines file's routine records only with -v 2.
-            if (
-                not routine
-                or not outcome.line
-                or verbosity > 1
-                or outcome.near_duplicate_of
-                or outcome.warnings
-            ):
+            # A line per text file; a JSON Lines file's routine records only with -v 2.
+            quiet = routine and (outcome.line or on_terminal) and verbosity < 2
+            if not quiet or outcome.warnings or outcome.near_duplicate_of:
                 self._report(outcome, bar, verbosity)
 
         bar.close()
@@ -54,11 +50,11 @@ class Command(BaseCommand):
     def _report(self, outcome, bar, verbosity):
         if verbosity == 0 and outcome.status != Status.FAILED:
             return
-        line = f"{outcome.status:9} {outcome.where}: {outcome.detail}"
         stream = self.stderr if outcome.status == Status.FAILED else self.stdout
-        lines = [line] + [f"  warning: {warning}" for warning in outcome.warnings]
-        for text in lines:
+        lines = [f"{outcome.status:9} {outcome.where}: {outcome.detail}"]
+        lines += [f"  warning: {warning}" for warning in outcome.warnings]
+        for line in lines:
             if bar.disable:
-                stream.write(text)
+                stream.write(line)
             else:
-                bar.write(text, file=stream._out)
+                bar.write(line, file=stream._out)
