@@ -50,17 +50,24 @@ def suggest(text, language="fr", published=datetime.date(2025, 6, 1), precision=
 
 
 def test_keywords_match_whatever_the_case_accents_and_inflection(catalogue):
-    found = suggest("Les TERRES RARES et les tarifs douaniers; 稀土.")
+    found = suggest("Les TERRES RARES et les tarifs douaniers; 稀土. Un tarif.")
     assert found[(catalogue["rare_earths"].pk, None)] == ["TERRES RARES", "稀土"]
-    assert found[(catalogue["tariffs"].pk, None)] == ["tarifs"]
+    assert found[(catalogue["tariffs"].pk, None)] == ["tarifs", "tarif"]
+
+
+def test_a_topic_mentioned_once_is_not_suggested(catalogue):
+    assert suggest("Les terres rares.") == {}
+    assert suggest("Les terres rares, encore les terres rares.") == {
+        (catalogue["rare_earths"].pk, None): ["terres rares"]
+    }
 
 
 def test_keywords_of_another_language_do_not_match(catalogue):
-    assert suggest("terres rares", language="nl") == {}
+    assert suggest("terres rares, terres rares", language="nl") == {}
 
 
 def test_a_keyword_does_not_match_inside_another_word(catalogue):
-    assert suggest("Les statarifs inventés") == {}
+    assert suggest("Les statarifs inventés, des statarifs") == {}
 
 
 def test_events_are_suggested_by_alias_and_by_date(catalogue):

@@ -19,7 +19,7 @@ MIN_WORDS_FOR_SIMHASH = 40
 UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 UNSPACED_TOKEN = re.compile(rf"{UNSPACED.pattern}|\w+")
 # The opening words identify a story: a near duplicate shares them, whatever follows.
-MAX_WORDS = 400
+MAX_WORDS = 300
 
 
 def content_hash(*parts):

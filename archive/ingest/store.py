@@ -8,7 +8,7 @@ so with a handful of queries per batch, whatever the batch's size.
 
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 
@@ -242,8 +242,18 @@ class _ArticleWriter:
         return article
 
     def _create(self, drafts):
-        if drafts:
-            Article.objects.bulk_create([draft.article for draft in drafts])
+        if not drafts:
+            return
+        _articles_insert([draft.article for draft in drafts])
+        ids = dict(
+            Article.objects.filter(source_key__in=[d.key for d in drafts]).values_list(
+                "source_key", "pk"
+            )
+        )
+        for draft in drafts:
+            draft.article.pk = ids[draft.key]
+            draft.article._state.adding = False
+            draft.article._state.db = connection.alias
 
     def _metadata_tags_add(self, drafts):
         """Tags named in the file's own metadata are confirmed tags; unknown names warned of."""
@@ -343,6 +353,48 @@ class _ArticleWriter:
                     (article.pk, article.simhash, article.translation_of_id)
                 )
         Article.objects.bulk_update(flagged, ["near_duplicate_of"])
+
+
+# Fields whose Python value is already what the database takes.
+_PLAIN_FIELDS = (
+    models.CharField,
+    models.TextField,
+    models.IntegerField,
+    models.BooleanField,
+    models.ForeignKey,
+)
+
+
+def _articles_insert(articles):
+    """Insert new articles in one statement, without reading back their ids.
+
+    bulk_create prepares every value through its field and compiles a placeholder for each;
+    for a loader writing hundreds of thousands of rows that was a quarter of its time. Here
+    text, numbers, flags and foreign keys go in as they are, and only dates, timestamps and
+    JSON are prepared by their fields. The ids are then read by source key.
+    """
+    fields = [f for f in Article._meta.concrete_fields if not f.primary_key]
+    plain = [isinstance(f, _PLAIN_FIELDS) and not isinstance(f, models.DateField) for f in fields]
+    now = timezone.now()
+    for article in articles:
+        article.created_at = article.updated_at = now
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    rows = [
+        [
+            getattr(article, f.attname)
+            if is_plain
+            else f.get_db_prep_save(getattr(article, f.attname), connection)
+            for f, is_plain in zip(fields, plain, strict=True)
+        ]
+        for article in articles
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {quote(Article._meta.db_table)} ({columns}) VALUES ({placeholders})",
+            rows,
+        )
 
 
 def _suggestions_create(suggestions):

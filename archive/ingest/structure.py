@@ -147,8 +147,12 @@ HEAD_PARAGRAPHS = 3
 
 
 def _ends(texts):
-    """Indices to read first: the opening headings, and enough long text at either end."""
-    picked = set(range(min(HEAD_PARAGRAPHS, len(texts))))
+    """Indices to read first: possible headlines, and enough long text at either end."""
+    picked = {
+        index
+        for index in range(min(HEAD_PARAGRAPHS, len(texts)))
+        if len(texts[index]) <= HEADLINE_MAX_CHARS
+    }
     for order in (range(len(texts)), range(len(texts) - 1, -1, -1)):
         chars = 0
         for index in order:

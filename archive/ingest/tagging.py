@@ -22,6 +22,7 @@ EVENT_LOOKAHEAD = datetime.timedelta(days=90)
 # …and a bare date ("5 juin") refers to an event at most this long before the article.
 DATE_LOOKBACK = datetime.timedelta(days=366)
 MAX_WORDS_KEPT = 5
+MIN_TOPIC_MENTIONS = 2
 # Scripts written without spaces between words: keywords match anywhere in the text.
 UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
@@ -134,6 +135,8 @@ class Tagger:
                 words=tuple(dict.fromkeys(words))[:MAX_WORDS_KEPT],
             )
             for key, words in found.items()
+            # A topic named once in passing is not what the article is about.
+            if key[0] == "event" or len(words) >= MIN_TOPIC_MENTIONS
         ]
 
     def _vocabulary(self, language):
