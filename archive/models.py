@@ -337,7 +337,11 @@ class Article(models.Model):
 class TagSuggestion(models.Model):
     """A topic or event the loader thinks fits an article, waiting for an editor."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="suggestions")
+    # The unique constraints below start with the article and serve its lookups; a separate
+    # index would only slow down the loader, which writes four suggestions per article.
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="suggestions", db_index=False
+    )
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, null=True, blank=True)
     event = models.ForeignKey(Event, on_delete=models.CASCADE, null=True, blank=True)
     matched_words = models.JSONField(
