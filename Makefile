@@ -25,7 +25,8 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-run: export DJANGO_DEBUG = 1
+# The development commands run with debug on unless told otherwise.
+run serve migrate seed superuser: export DJANGO_DEBUG ?= 1
 run: install migrate seed serve
 
 migrate: install
@@ -38,7 +39,6 @@ serve: install
 	@echo "Development server (DJANGO_DEBUG=1) at http://$(HOST):$(PORT)/ - not for production."
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-superuser: export DJANGO_DEBUG = 1
 superuser: install
 	$(BIN)/python manage.py createsuperuser
 
