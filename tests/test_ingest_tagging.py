@@ -3,19 +3,10 @@ import datetime
 import pytest
 
 from archive.dates import DatePrecision
-from archive.ingest.tagging import Tagger, date_phrases, fold
+from archive.ingest.tagging import Tagger, date_phrases
 from tests.factories import EventFactory, LanguageFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.mark.parametrize(
-    ("text", "folded"),
-    [("Đất hiếm", "dat hiem"), ("L’appel", "l'appel"), ("Oekraïne", "oekraine"), ("稀土", "稀土")],
-)
-def test_fold_drops_case_accents_and_tones_and_keeps_the_length(text, folded):
-    assert fold(text) == folded
-    assert len(fold(text)) == len(text)
 
 
 def test_date_phrases_follow_each_language():

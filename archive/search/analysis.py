@@ -1,0 +1,79 @@
+"""Turning text into index terms, and query words into the terms that match them.
+
+Search normalises text once, here, in Python, and gives both databases the same terms: the
+SQLite FTS5 table and the PostgreSQL tsvector only ever see lower-case, accent-free words
+separated by spaces. That is what makes the two engines agree on what matches.
+
+- Case, accents, tones and đ are folded (`archive.text.fold`): "Đất hiếm" → "dat hiem".
+- Dutch, French and English words are stemmed (Snowball): "sojabonen" → "sojaboon".
+  Other languages keep their folded words.
+- Chinese and Japanese, written without spaces, are indexed as overlapping pairs of
+  characters: "特朗普" → "特朗 朗普". A query for 特朗普 is then the phrase of its pairs, which
+  finds the word wherever it stands, with no dictionary to keep up to date.
+"""
+
+import re
+from functools import lru_cache
+
+import snowballstemmer
+
+from archive.text import fold
+
+# The languages whose words are reduced to their stems, with Snowball's name for each.
+STEMMERS = {"nl": "dutch", "fr": "french", "en": "english"}
+# Scripts written without spaces between words (Han, kana), indexed as character pairs.
+UNSPACED = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+UNSPACED_RUN = re.compile(f"[{UNSPACED}]+")
+# A word: letters and digits. The underscore separates, as it does for SQLite's tokenizer.
+WORD = re.compile(r"[^\W_]+")
+MAX_WORD_CHARS = 60
+
+
+def index_terms(text, language):
+    """The terms of a text, in order, as the index stores them."""
+    terms = []
+    for word in words(text):
+        if UNSPACED_RUN.fullmatch(word):
+            terms.extend(character_pairs(word))
+        else:
+            terms.append(stem(word, language))
+    return terms
+
+
+def words(text):
+    """Folded words, with each run of unspaced script as a word of its own."""
+    spaced = UNSPACED_RUN.sub(lambda run: f" {run.group()} ", fold(text))
+    return [word[:MAX_WORD_CHARS] for word in WORD.findall(spaced)]
+
+
+def character_pairs(run):
+    """Overlapping pairs of characters: 特朗普 → 特朗, 朗普; a single character stays."""
+    if len(run) == 1:
+        return [run]
+    return [run[index : index + 2] for index in range(len(run) - 1)]
+
+
+def stem(word, language):
+    """The word as the index stores it for an article in `language`."""
+    stemmer = STEMMERS.get(language)
+    return _stem(word, stemmer) if stemmer else word
+
+
+def query_forms(word):
+    """Every term a query word may stand for in the index, since a query has no language.
+
+    "talks" → {"talks", "talk"}; "sojabonen" → {"sojabonen", "sojaboon", "sojabonen"}.
+    """
+    return tuple(sorted({word} | {_stem(word, stemmer) for stemmer in STEMMERS.values()}))
+
+
+@lru_cache(maxsize=100_000)
+def _stem(word, stemmer):
+    if word.isdigit():
+        return word
+    return _stemmers(stemmer).stemWord(word)
+
+
+@lru_cache(maxsize=8)
+def _stemmers(name):
+    return snowballstemmer.stemmer(name)

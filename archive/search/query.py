@@ -1,0 +1,182 @@
+"""Reading what a reader types into a small query tree, and writing it for each engine.
+
+Readers may type words (all must match), "exact phrases", OR, -excluded, prefix*. Anything
+else is read as well as it can be: an unclosed quote is a phrase to the end, a lone operator
+is dropped, brackets and punctuation separate words, and a very long query is cut. Nothing
+a reader types reaches either engine: the tree holds index terms only (see
+`archive.search.analysis`), and each engine gets the tree written in its own syntax with
+every term quoted. Both writings mean the same, so both engines find the same articles.
+"""
+
+import itertools
+import math
+import re
+from dataclasses import dataclass
+
+from archive.search.analysis import UNSPACED_RUN, character_pairs, query_forms, words
+
+MAX_QUERY_CHARS = 500
+MAX_CLAUSES = 20
+# A phrase whose words each stand for several stems expands to every combination on
+# SQLite; beyond this many, its words keep fewer forms (the same on both engines).
+MAX_PHRASE_COMBINATIONS = 16
+
+
+@dataclass(frozen=True)
+class Term:
+    """One position in the text: any of `forms`, or a word starting with one of them."""
+
+    forms: tuple[str, ...]
+    prefix: bool = False
+
+
+@dataclass(frozen=True)
+class Phrase:
+    terms: tuple[Term, ...]
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    options: tuple["Term | Phrase", ...]
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    required: tuple = ()  # every one must match; each a Term, a Phrase or an AnyOf
+    excluded: tuple = ()  # none may match
+    notes: tuple[str, ...] = ()
+
+    @property
+    def is_empty(self):
+        return not self.required and not self.excluded
+
+
+# A quoted phrase (its closing quote optional), or a run of anything but space and quotes.
+_PIECE = re.compile(r'(-?)"([^"]*)("?)|(\S+?)(?=\s|"|$)')
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "＂": '"'})
+
+
+def parse(text):
+    """The query tree for what a reader typed. Never raises."""
+    notes = []
+    text = (text or "").replace("\x00", " ").translate(_QUOTES)
+    if len(text) > MAX_QUERY_CHARS:
+        text = text[:MAX_QUERY_CHARS]
+        notes.append(f"Only the first {MAX_QUERY_CHARS} characters were searched for.")
+
+    clauses = []  # (excluded, node) pairs and the string "OR" between them
+    for match in _PIECE.finditer(text):
+        negated, phrase, closing, bare = match.groups()
+        if phrase is not None:
+            if not closing:
+                notes.append("A quotation mark was not closed; the rest was read as a phrase.")
+            node = _node(words(phrase), prefix=False)
+            excluded = bool(negated)
+        elif bare == "OR":
+            clauses.append("OR")
+            continue
+        else:
+            excluded = bare.startswith("-") and len(bare) > 1
+            bare = bare.lstrip("-") if excluded else bare
+            node = _node(words(bare), prefix=bare.endswith("*"))
+        if node is not None:
+            clauses.append((excluded, node))
+
+    required, excluded = _combine(clauses, notes)
+    if len(required) + len(excluded) > MAX_CLAUSES:
+        notes.append(f"Only the first {MAX_CLAUSES} words or phrases were searched for.")
+        required = required[:MAX_CLAUSES]
+        excluded = excluded[: max(0, MAX_CLAUSES - len(required))]
+    return ParsedQuery(tuple(required), tuple(excluded), tuple(dict.fromkeys(notes)))
+
+
+def _node(folded_words, *, prefix):
+    """A Term for one word, a Phrase for several (or for Chinese, its character pairs)."""
+    terms = []
+    for word in folded_words:
+        if UNSPACED_RUN.fullmatch(word):
+            terms.extend(Term((pair,)) for pair in character_pairs(word))
+        else:
+            terms.append(Term(query_forms(word)))
+    if not terms:
+        return None
+    if prefix and not UNSPACED_RUN.fullmatch(folded_words[-1]):
+        terms[-1] = Term(terms[-1].forms, prefix=True)
+    if len(terms) == 1:
+        return terms[0]
+    return Phrase(_bounded(terms))
+
+
+def _bounded(terms):
+    """Drop the last forms of the widest positions until the combinations fit the limit."""
+    terms = list(terms)
+    while math.prod(len(term.forms) for term in terms) > MAX_PHRASE_COMBINATIONS:
+        widest = max(range(len(terms)), key=lambda index: len(terms[index].forms))
+        terms[widest] = Term(terms[widest].forms[:-1], terms[widest].prefix)
+    return tuple(terms)
+
+
+def _combine(clauses, notes):
+    """Required and excluded nodes, with `a OR b` joined into one AnyOf."""
+    required, excluded = [], []
+    pending_or = False
+    for index, clause in enumerate(clauses):
+        if clause == "OR":
+            follows = index + 1 < len(clauses) and clauses[index + 1] != "OR"
+            if required and follows:
+                pending_or = True
+            else:
+                notes.append("An OR without a word on each side was ignored.")
+            continue
+        is_excluded, node = clause
+        if is_excluded:
+            excluded.append(node)
+            pending_or = False
+        elif pending_or:
+            previous = required.pop()
+            options = previous.options if isinstance(previous, AnyOf) else (previous,)
+            required.append(AnyOf((*options, node)))
+            pending_or = False
+        else:
+            required.append(node)
+    return required, excluded
+
+
+# --- Writing the tree for each engine ------------------------------------------------------
+
+
+def to_fts5(nodes):
+    """An FTS5 MATCH expression requiring every node, or "" for none.
+
+    FTS5 has no alternatives inside a phrase, so a phrase becomes the OR of its combinations.
+    """
+    return " AND ".join(_fts5(node) for node in nodes)
+
+
+def _fts5(node):
+    if isinstance(node, Term):
+        star = "*" if node.prefix else ""
+        return _either([f'"{form}"{star}' for form in node.forms])
+    if isinstance(node, Phrase):
+        combinations = itertools.product(*(term.forms for term in node.terms))
+        last = node.terms[-1].prefix
+        return _either(['"' + " ".join(c) + '"' + ("*" if last else "") for c in combinations])
+    return _either([_fts5(option) for option in node.options])
+
+
+def to_tsquery(nodes):
+    """A PostgreSQL tsquery requiring every node, or "" for none."""
+    return " & ".join(_tsquery(node) for node in nodes)
+
+
+def _tsquery(node):
+    if isinstance(node, Term):
+        star = ":*" if node.prefix else ""
+        return _either([f"'{form}'{star}" for form in node.forms], joiner=" | ")
+    if isinstance(node, Phrase):
+        return "(" + " <-> ".join(_tsquery(term) for term in node.terms) + ")"
+    return _either([_tsquery(option) for option in node.options], joiner=" | ")
+
+
+def _either(parts, joiner=" OR "):
+    return parts[0] if len(parts) == 1 else "(" + joiner.join(parts) + ")"
