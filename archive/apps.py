@@ -5,3 +5,6 @@ class ArchiveConfig(AppConfig):
     name = "archive"
     verbose_name = "Archive"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from archive.search import signals  # noqa: F401 (connects the receivers)

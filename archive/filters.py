@@ -3,9 +3,6 @@ from django import forms
 
 from archive.models import Article, Event, Language, Topic
 
-# Enough for any real keyword query; the rest of a pasted essay is ignored, not an error.
-MAX_QUERY_WORDS = 20
-
 
 class ArticleFilterForm(forms.Form):
     def clean(self):
@@ -17,7 +14,9 @@ class ArticleFilterForm(forms.Form):
 
 
 class ArticleFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Keywords", method="filter_keywords", max_length=1000)
+    search_notes = ()
+
+    q = django_filters.CharFilter(label="Search", method="filter_search")
     language = django_filters.ModelMultipleChoiceFilter(
         field_name="language__code",
         queryset=Language.objects.all(),
@@ -51,8 +50,9 @@ class ArticleFilter(django_filters.FilterSet):
         form = ArticleFilterForm
         fields = ["q", "language", "topic", "event", "date_from", "date_to"]
 
-    def filter_keywords(self, queryset, name, value):
-        return queryset.matching(value.split()[:MAX_QUERY_WORDS])
+    def filter_search(self, queryset, name, value):
+        queryset, self.search_notes = queryset.search(value)
+        return queryset
 
     def filter_published(self, queryset, name, value):
         return queryset.published_between(**{name: value})

@@ -147,17 +147,11 @@ class ArticleQuerySet(models.QuerySet):
             )
         return queryset
 
-    def matching(self, words):
-        """Plain keyword match over headlines and text: every word must occur somewhere."""
-        queryset = self
-        for word in words:
-            queryset = queryset.filter(
-                Q(title__icontains=word)
-                | Q(title_en__icontains=word)
-                | Q(standfirst__icontains=word)
-                | Q(blocks__icontains=word)
-            )
-        return queryset
+    def search(self, text):
+        """(the articles matching what a reader typed, notes on how it was read)."""
+        from archive.search.engine import articles_search
+
+        return articles_search(queryset=self, text=text)
 
 
 class BlockKind(models.TextChoices):

@@ -77,10 +77,11 @@ def test_published_between_keeps_imprecise_dates_whose_period_overlaps():
     assert set(found) == {june, year, day}
 
 
-def test_matching_needs_every_word_in_title_or_body():
+def test_search_needs_every_word_in_the_headline_or_the_text():
     both = ArticleFactory(title="Rare earths", body="Export controls tightened.")
     ArticleFactory(title="Rare earths", body="Nothing else.")
-    assert list(Article.objects.matching(["rare", "CONTROLS"])) == [both]
+    found, notes = Article.objects.search("rare CONTROLS")
+    assert (list(found), notes) == ([both], [])
 
 
 def test_event_cannot_end_before_it_starts():

@@ -18,6 +18,7 @@ from archive.ingest.prepare import PreparedArticle
 from archive.ingest.tagging import Tagger
 from archive.languages import language_for_code
 from archive.models import Article, Event, TagSuggestion, Topic
+from archive.search.index import rows_write
 
 
 class Status:
@@ -168,6 +169,9 @@ class _ArticleWriter:
             if draft.original is not None:
                 draft.article.translation_of_id = draft.original.article.pk
             draft.article.save()
+
+        # Updated articles were indexed by save(); new ones were inserted without it.
+        rows_write([(draft.article.pk, draft.prepared.terms) for draft in created])
 
         stored = created + updated
         self._metadata_tags_add(stored)
