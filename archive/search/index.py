@@ -11,7 +11,9 @@ finds the same articles on either. Rows are written in the caller's transaction:
 and its index row are saved, changed or deleted together.
 """
 
-from django.db import connection
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
 
 from archive.models import BlockKind
 from archive.search.analysis import index_terms
@@ -99,6 +101,93 @@ def articles_unindex(ids):
     key = "article_id" if connection.vendor == "postgresql" else "rowid"
     with connection.cursor() as cursor:
         cursor.executemany(f"DELETE FROM {TABLE} WHERE {key} = %s", [(pk,) for pk in ids])
+
+
+@dataclass
+class Drift:
+    missing: list = field(default_factory=list)  # articles without an index row
+    orphaned: list = field(default_factory=list)  # index rows without an article
+    outdated: list = field(default_factory=list)  # rows whose terms differ from the article
+
+    def __bool__(self):
+        return bool(self.missing or self.orphaned or self.outdated)
+
+
+def index_rebuild(*, batch_size=500):
+    """Rewrite the whole index from the articles; returns how many were indexed."""
+    from archive.models import Article
+
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {TABLE}")
+        count = 0
+        articles = Article.objects.select_related("language").order_by("pk")
+        batch = []
+        for article in articles.iterator(chunk_size=batch_size):
+            batch.append(article)
+            if len(batch) == batch_size:
+                articles_index(batch)
+                count += len(batch)
+                batch = []
+        articles_index(batch)
+        return count + len(batch)
+
+
+def index_check(*, batch_size=500):
+    """Where the index and the articles disagree."""
+    from archive.models import Article
+
+    indexed = indexed_ids()
+    ids = set(Article.objects.values_list("pk", flat=True))
+    drift = Drift(missing=sorted(ids - indexed), orphaned=sorted(indexed - ids))
+    articles = Article.objects.select_related("language").filter(pk__in=ids & indexed)
+    batch = []
+    for article in articles.order_by("pk").iterator(chunk_size=batch_size):
+        batch.append(article)
+        if len(batch) == batch_size:
+            drift.outdated += _outdated(batch)
+            batch = []
+    drift.outdated += _outdated(batch)
+    return drift
+
+
+def _outdated(articles):
+    if not articles:
+        return []
+    expected = {
+        article.pk: document_terms(
+            title=article.title,
+            title_en=article.title_en,
+            standfirst=article.standfirst,
+            blocks=article.blocks,
+            language=article.language.code,
+        )
+        for article in articles
+    }
+    placeholders = ", ".join(["%s"] * len(expected))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"SELECT article_id, document FROM {TABLE} WHERE article_id IN ({placeholders})",
+                list(expected),
+            )
+            stored = dict(cursor.fetchall())
+            cursor.execute(
+                "SELECT " + ", ".join(["%s::tsvector::text"] * len(expected)),
+                [_tsvector(terms) for terms in expected.values()],
+            )
+            wanted = dict(zip(expected, cursor.fetchone(), strict=True))
+            return [pk for pk in expected if stored.get(pk) != wanted[pk]]
+        cursor.execute(
+            f"SELECT rowid, {', '.join(FIELDS)} FROM {TABLE} WHERE rowid IN ({placeholders})",
+            list(expected),
+        )
+        stored = {row[0]: list(row[1:]) for row in cursor.fetchall()}
+    return [
+        pk
+        for pk, terms in expected.items()
+        if stored.get(pk) != [" ".join(terms[name]) for name in FIELDS]
+    ]
 
 
 def indexed_ids():
