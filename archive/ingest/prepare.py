@@ -21,7 +21,7 @@ from archive.ingest import fingerprint, workers
 from archive.ingest.metadata import Metadata, metadata_from_mapping
 from archive.ingest.reading import IngestError, normalise, reference
 from archive.ingest.structure import ParsedArticle, ParseRequest, parse_many
-from archive.search.index import document_terms
+from archive.search.index import document_terms, row_values
 
 # Part of every source hash: a loader that reads files differently updates what it loaded.
 PARSER_VERSION = "2"
@@ -48,7 +48,7 @@ class PreparedArticle:
     content_hash: str
     simhash: int | None
     suggestions: list
-    terms: dict  # the search index's terms by field
+    index_values: tuple  # the article's search index row, ready for the database
 
 
 @dataclass
@@ -109,12 +109,14 @@ def _article_prepare(parsed, key, metadata, tagger):
             published=metadata.published,
             precision=metadata.date_precision or "unknown",
         ),
-        terms=document_terms(
-            title=parsed.title,
-            title_en=parsed.title_en,
-            standfirst=parsed.standfirst,
-            blocks=parsed.blocks,
-            language=parsed.language,
+        index_values=row_values(
+            document_terms(
+                title=parsed.title,
+                title_en=parsed.title_en,
+                standfirst=parsed.standfirst,
+                blocks=parsed.blocks,
+                language=parsed.language,
+            )
         ),
     )
 

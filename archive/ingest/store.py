@@ -12,13 +12,14 @@ from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 
+from archive.db import rows_insert
 from archive.ingest import fingerprint
 from archive.ingest.metadata import Metadata
 from archive.ingest.prepare import PreparedArticle
 from archive.ingest.tagging import Tagger
 from archive.languages import language_for_code
 from archive.models import Article, Event, TagSuggestion, Topic
-from archive.search.index import rows_write
+from archive.search.index import rows_add
 
 
 class Status:
@@ -171,7 +172,7 @@ class _ArticleWriter:
             draft.article.save()
 
         # Updated articles were indexed by save(); new ones were inserted without it.
-        rows_write([(draft.article.pk, draft.prepared.terms) for draft in created])
+        rows_add([(draft.article.pk, *draft.prepared.index_values) for draft in created])
 
         stored = created + updated
         self._metadata_tags_add(stored)
@@ -382,7 +383,7 @@ def _articles_insert(articles):
     now = timezone.now()
     for article in articles:
         article.created_at = article.updated_at = now
-    _rows_insert(
+    rows_insert(
         Article._meta.db_table,
         [f.column for f in fields],
         [
@@ -403,7 +404,7 @@ def _suggestions_create(suggestions):
         return
     words_field = TagSuggestion._meta.get_field("matched_words")
     now = TagSuggestion._meta.get_field("created_at").get_db_prep_save(timezone.now(), connection)
-    _rows_insert(
+    rows_insert(
         TagSuggestion._meta.db_table,
         ["article_id", "topic_id", "event_id", "matched_words", "created_at"],
         [
@@ -411,22 +412,6 @@ def _suggestions_create(suggestions):
             for article, topic, event, words in suggestions
         ],
     )
-
-
-def _rows_insert(table, columns, rows):
-    quote = connection.ops.quote_name
-    names = ", ".join(quote(column) for column in columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # COPY is PostgreSQL's bulk load: no statement to parse and plan for each row.
-            with cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            placeholders = ", ".join(["%s"] * len(columns))
-            cursor.executemany(
-                f"INSERT INTO {quote(table)} ({names}) VALUES ({placeholders})", rows
-            )
 
 
 def _translation_metadata(metadata):

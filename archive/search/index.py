@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 
+from archive.db import rows_insert
 from archive.models import BlockKind
 from archive.search.analysis import index_terms
 
@@ -75,6 +76,21 @@ def articles_index(articles):
     )
 
 
+def row_values(terms):
+    """What the index row of these terms holds, for the database in use."""
+    if connection.vendor == "postgresql":
+        return (_tsvector(terms),)
+    return tuple(" ".join(terms[name]) for name in FIELDS)
+
+
+def rows_add(rows):
+    """Add (article id, *row_values) rows for articles that have none yet."""
+    if connection.vendor == "postgresql":
+        rows_insert(TABLE, ["article_id", "document"], rows)
+    else:
+        rows_insert(TABLE, ["rowid", *FIELDS], rows)
+
+
 def rows_write(rows):
     """Write (article id, terms by field) rows, replacing any the articles had."""
     if not rows:
@@ -84,13 +100,13 @@ def rows_write(rows):
             cursor.executemany(
                 f"INSERT INTO {TABLE} (article_id, document) VALUES (%s, %s::tsvector) "
                 "ON CONFLICT (article_id) DO UPDATE SET document = EXCLUDED.document",
-                [(pk, _tsvector(terms)) for pk, terms in rows],
+                [(pk, *row_values(terms)) for pk, terms in rows],
             )
         else:
             cursor.executemany(f"DELETE FROM {TABLE} WHERE rowid = %s", [(pk,) for pk, _ in rows])
             cursor.executemany(
                 f"INSERT INTO {TABLE} (rowid, {', '.join(FIELDS)}) VALUES (%s, %s, %s, %s, %s)",
-                [(pk, *(" ".join(terms[name]) for name in FIELDS)) for pk, terms in rows],
+                [(pk, *row_values(terms)) for pk, terms in rows],
             )
 
 
