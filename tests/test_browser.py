@@ -99,3 +99,19 @@ def test_pages_fit_phones_and_desktops_with_the_sites_own_stylesheet(
         assert accent == "rgb(155, 28, 28)", "the site's stylesheet was not applied"
     assert requested_hosts == {live_server.url.split("/")[2]}
     context.close()
+
+
+def test_a_reader_searches_across_inflections_and_scripts(page, live_server, seeds):
+    page.goto(f"{live_server.url}/articles/")
+    page.get_by_label("Search").fill("sojaboon")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.locator("article.card")).to_have_count(1)
+    expect(page.locator("article.card h2")).to_contain_text("China en de VS")
+
+    page.get_by_label("Search").fill('"dat hiem" OR "terres rares"')
+    page.get_by_role("button", name="Filter").click()
+    expect(page.locator("article.card")).to_have_count(3)
+
+    page.get_by_label("Search").fill('"unclosed')
+    page.get_by_role("button", name="Filter").click()
+    expect(page.get_by_role("status").first).to_contain_text("was not closed")

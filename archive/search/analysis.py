@@ -31,18 +31,28 @@ MAX_WORD_CHARS = 60
 
 def index_terms(text, language):
     """The terms of a text, in order, as the index stores them."""
+    folded = fold(text)
+    stemmer = STEMMERS.get(language)
+    if not UNSPACED_RUN.search(folded):
+        found = [word[:MAX_WORD_CHARS] for word in WORD.findall(folded)]
+        # One call per text: PyStemmer stems the whole list in C.
+        return _stemmers(stemmer).stemWords(found) if stemmer else found
     terms = []
-    for word in words(text):
+    for word in _words(folded):
         if UNSPACED_RUN.fullmatch(word):
             terms.extend(character_pairs(word))
         else:
-            terms.append(stem(word, language))
+            terms.append(_stem(word, stemmer) if stemmer else word)
     return terms
 
 
 def words(text):
     """Folded words, with each run of unspaced script as a word of its own."""
-    spaced = UNSPACED_RUN.sub(lambda run: f" {run.group()} ", fold(text))
+    return _words(fold(text))
+
+
+def _words(folded):
+    spaced = UNSPACED_RUN.sub(lambda run: f" {run.group()} ", folded)
     return [word[:MAX_WORD_CHARS] for word in WORD.findall(spaced)]
 
 
@@ -51,12 +61,6 @@ def character_pairs(run):
     if len(run) == 1:
         return [run]
     return [run[index : index + 2] for index in range(len(run) - 1)]
-
-
-def stem(word, language):
-    """The word as the index stores it for an article in `language`."""
-    stemmer = STEMMERS.get(language)
-    return _stem(word, stemmer) if stemmer else word
 
 
 def query_forms(word):
@@ -69,8 +73,6 @@ def query_forms(word):
 
 @lru_cache(maxsize=100_000)
 def _stem(word, stemmer):
-    if word.isdigit():
-        return word
     return _stemmers(stemmer).stemWord(word)
 
 
