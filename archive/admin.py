@@ -5,6 +5,8 @@ from django.utils.html import format_html, format_html_join
 
 from archive.models import (
     Article,
+    Concept,
+    ConceptLabel,
     Event,
     EventAlias,
     Language,
@@ -77,6 +79,29 @@ class EventAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     date_hierarchy = "start_date"
     inlines = [EventAliasInline]
+
+
+class ConceptLabelInline(admin.TabularInline):
+    model = ConceptLabel
+    extra = 1
+    fields = ["language", "text"]
+
+
+@admin.register(Concept)
+class ConceptAdmin(admin.ModelAdmin):
+    """The search thesaurus: a search for one label also finds the others."""
+
+    list_display = ["name", "kind", "labels_display"]
+    list_filter = ["kind"]
+    search_fields = ["name", "labels__text"]
+    inlines = [ConceptLabelInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("labels")
+
+    @admin.display(description="labels")
+    def labels_display(self, concept):
+        return ", ".join(label.text for label in concept.labels.all())
 
 
 class SuggestionInline(admin.TabularInline):

@@ -15,6 +15,7 @@ class ArticleFilterForm(forms.Form):
 
 class ArticleFilter(django_filters.FilterSet):
     search_notes = ()
+    search_expansions = ()
 
     q = django_filters.CharFilter(label="Search", method="filter_search")
     language = django_filters.ModelMultipleChoiceFilter(
@@ -51,8 +52,11 @@ class ArticleFilter(django_filters.FilterSet):
         fields = ["q", "language", "topic", "event", "date_from", "date_to"]
 
     def filter_search(self, queryset, name, value):
-        queryset, self.search_notes = queryset.search(value)
-        return queryset
+        # ?expand=0 turns the thesaurus off, from the link shown with the expansions.
+        across_languages = self.data.get("expand") != "0"
+        search = queryset.search(value, across_languages=across_languages)
+        self.search_notes, self.search_expansions = search.notes, search.expansions
+        return search.articles
 
     def filter_published(self, queryset, name, value):
         return queryset.published_between(**{name: value})

@@ -118,6 +118,43 @@ class EventAlias(models.Model):
         return self.text
 
 
+class Concept(models.Model):
+    """A person, place or subject with a name in each language, for search across them."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", "Person"
+        PLACE = "place", "Place"
+        SUBJECT = "subject", "Subject"
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.SUBJECT)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ConceptLabel(models.Model):
+    """What the concept is called in one language: Poetin (nl), Poutine (fr), 普京 (zh)."""
+
+    concept = models.ForeignKey(Concept, on_delete=models.CASCADE, related_name="labels")
+    language = models.ForeignKey(Language, on_delete=models.CASCADE, null=True, blank=True)
+    text = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["language__code", "text"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["concept", "language", "text"], name="concept_label_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return self.text
+
+
 class ArticleQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by(F("published").desc(nulls_last=True), "-id")
@@ -147,11 +184,11 @@ class ArticleQuerySet(models.QuerySet):
             )
         return queryset
 
-    def search(self, text):
-        """(the articles matching what a reader typed, notes on how it was read)."""
+    def search(self, text, *, across_languages=True):
+        """What a reader typed, searched: an `archive.search.engine.Search`."""
         from archive.search.engine import articles_search
 
-        return articles_search(queryset=self, text=text)
+        return articles_search(queryset=self, text=text, across_languages=across_languages)
 
 
 class BlockKind(models.TextChoices):

@@ -16,7 +16,7 @@ def article():
     )
 
 
-@pytest.mark.parametrize("model", ["article", "topic", "event", "language"])
+@pytest.mark.parametrize("model", ["article", "topic", "event", "language", "concept"])
 def test_every_model_has_a_working_list_and_add_form(admin_client, article, model):
     assert admin_client.get(f"/admin/archive/{model}/").status_code == 200
     assert admin_client.get(f"/admin/archive/{model}/add/").status_code == 200
@@ -104,3 +104,26 @@ def test_what_an_editor_changes_survives_a_reload_of_the_file(admin_client, tmp_
     assert article.title == "Trump and Xi speak by phone"
     assert article.published == datetime.date(2025, 6, 5)
     assert article.body.count("They talked.") == 31
+
+
+def test_an_editor_adds_a_label_and_search_finds_it(admin_client, seeds):
+    from archive.models import Article, Concept
+
+    concept = Concept.objects.get(name="Vladimir Putin")
+    data = {
+        "name": concept.name,
+        "kind": concept.kind,
+        "labels-TOTAL_FORMS": str(concept.labels.count() + 1),
+        "labels-INITIAL_FORMS": str(concept.labels.count()),
+    }
+    for index, label in enumerate(concept.labels.all()):
+        data[f"labels-{index}-id"] = label.pk
+        data[f"labels-{index}-concept"] = concept.pk
+        data[f"labels-{index}-text"] = label.text
+        data[f"labels-{index}-language"] = label.language_id or ""
+    new = concept.labels.count()
+    data[f"labels-{new}-text"] = "Poetins"
+    response = admin_client.post(f"/admin/archive/concept/{concept.pk}/change/", data)
+    assert response.status_code == 302
+    assert concept.labels.filter(text="Poetins").exists()
+    assert "Poetins" in Article.objects.search("Putin").expansions[0].also

@@ -113,7 +113,7 @@ def test_seed_004_is_a_french_article_and_its_vietnamese_translation(seeds):
     # The French headline printed twice is stored once, as the headline.
     assert all(not b["text"].startswith("L'appel Trump-Xi") for b in french.blocks)
     assert all("Cuộc" not in b["text"] for b in french.blocks)
-    assert Article.objects.search('"upper hand"')[0].get() == french
+    assert Article.objects.search('"upper hand"').articles.get() == french
 
 
 @pytest.mark.parametrize(
@@ -190,7 +190,9 @@ def test_loading_the_seeds_again_changes_nothing(seeds, settings):
     suggestions_before = TagSuggestion.objects.count()
     outcomes = load(settings.BASE_DIR / "seeds")
     assert statuses(outcomes) == [Status.CATALOGUE] + [Status.UNCHANGED] * 6
-    assert outcomes[0].detail == "0 topics, 0 events and 0 keywords or aliases added"
+    assert outcomes[0].detail == (
+        "0 topics, 0 events, 0 concepts and 0 keywords, aliases or labels added"
+    )
     assert list(Article.objects.values_list("pk", "title", "content_hash", "updated_at")) == before
     assert TagSuggestion.objects.count() == suggestions_before
 

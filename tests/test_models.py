@@ -80,8 +80,8 @@ def test_published_between_keeps_imprecise_dates_whose_period_overlaps():
 def test_search_needs_every_word_in_the_headline_or_the_text():
     both = ArticleFactory(title="Rare earths", body="Export controls tightened.")
     ArticleFactory(title="Rare earths", body="Nothing else.")
-    found, notes = Article.objects.search("rare CONTROLS")
-    assert (list(found), notes) == ([both], [])
+    search = Article.objects.search("rare CONTROLS")
+    assert (list(search.articles), search.notes) == ([both], [])
 
 
 def test_event_cannot_end_before_it_starts():

@@ -30,7 +30,7 @@ def archive(seeds):
 
 
 def found(archive, query):
-    articles, _ = Article.objects.search(query)
+    articles = Article.objects.search(query, across_languages=False).articles
     names = {article.pk: name for name, article in archive.items()}
     return sorted(names[pk] for pk in articles.values_list("pk", flat=True))
 
@@ -85,9 +85,9 @@ def test_the_shared_table_of_queries(archive, query, expected):
 
 @pytest.mark.parametrize("query", ["", "   ", "!!!", '""', "-", "*", "OR", "🤝"])
 def test_nothing_to_search_for_finds_nothing_and_says_so(archive, query):
-    articles, notes = Article.objects.search(query)
-    assert list(articles) == []
-    assert "There was nothing to search for." in notes
+    search = Article.objects.search(query)
+    assert list(search.articles) == []
+    assert "There was nothing to search for." in search.notes
 
 
 def test_the_index_follows_edits_and_deletions(archive):
@@ -96,8 +96,8 @@ def test_the_index_follows_edits_and_deletions(archive):
     article.save()
     assert found(archive, "Kuching") == ["002"]
     article.delete()
-    assert Article.objects.search("Kuching")[0].count() == 0
-    assert Article.objects.search("Lumpur")[0].count() == 0
+    assert Article.objects.search("Kuching").articles.count() == 0
+    assert Article.objects.search("Lumpur").articles.count() == 0
 
 
 def test_a_new_article_is_found_as_soon_as_it_is_saved(archive):
@@ -106,5 +106,34 @@ def test_a_new_article_is_found_as_soon_as_it_is_saved(archive):
         body="Nieuwe exportregels.",
         language=LanguageFactory(code="nl"),
     )
-    articles, _ = Article.objects.search("aardmetaal")
+    articles = Article.objects.search("aardmetaal").articles
     assert [a.title for a in articles] == ["Zorgen over de zeldzame aardmetalen"]
+
+
+# Across languages: a label of a thesaurus concept finds the concept's other labels.
+ACROSS_LANGUAGES = [
+    ("Putin", ["001"]),
+    ("Poutine", ["001"]),
+    ("普京", ["001"]),
+    ("rare earths", ["002", "004", "004-vi", "zh"]),
+    ('"rare earths"', ["002", "004", "004-vi", "zh"]),
+    ("Xi Jinping", ["001", "002", "003", "004", "004-vi", "ja", "zh"]),
+    ("Beijing", ["001", "002", "003", "004", "004-vi"]),
+    ("-Putin", ["000", "002", "003", "004", "004-vi", "ja", "zh"]),
+    ("Putin OR sojabonen", ["000", "001", "002"]),
+]
+
+
+@pytest.mark.parametrize(("query", "expected"), ACROSS_LANGUAGES)
+def test_the_shared_table_across_languages(archive, query, expected):
+    articles = Article.objects.search(query).articles
+    names = {article.pk: name for name, article in archive.items()}
+    assert sorted(names[pk] for pk in articles.values_list("pk", flat=True)) == expected
+
+
+def test_the_expansions_are_reported_and_can_be_turned_off(archive):
+    search = Article.objects.search("Putin tarif")
+    [expansion] = search.expansions
+    assert expansion.typed == "putin"
+    assert set(expansion.also) == {"Poetin", "Poutine", "普京"}
+    assert found(archive, "rare earths") == []

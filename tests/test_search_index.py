@@ -37,7 +37,7 @@ def test_the_check_reports_missing_orphaned_and_outdated_rows_and_a_rebuild_mend
     assert not index_check()
     call_command("rebuild_search_index", "--check")
     assert "in step" in capsys.readouterr().out
-    assert Article.objects.search("never saw")[0].get().pk == outdated
+    assert Article.objects.search("never saw").articles.get().pk == outdated
 
 
 def test_an_edit_that_fails_leaves_article_and_index_as_they_were(seeds):
@@ -53,5 +53,5 @@ def test_an_edit_that_fails_leaves_article_and_index_as_they_were(seeds):
 
     with pytest.raises(RuntimeError):
         edit_then_crash()
-    assert Article.objects.search("Kuching")[0].count() == 0
+    assert Article.objects.search("Kuching").articles.count() == 0
     assert not index_check()

@@ -7,8 +7,10 @@ from archive.search.analysis import query_forms
 from archive.search.query import (
     MAX_CLAUSES,
     AnyOf,
+    Expansion,
     Phrase,
     Term,
+    expand,
     parse,
     to_fts5,
     to_tsquery,
@@ -142,3 +144,43 @@ def test_a_long_phrase_keeps_a_bounded_number_of_combinations():
         combinations *= len(term.forms)
     assert combinations <= 16
     assert to_fts5(query.required).count(" OR ") == combinations - 1
+
+
+THESAURUS = {
+    ("putin",): ["Poetin", "Poutine", "普京"],
+    ("rare", "earths"): ["terres rares", "稀土"],
+}
+
+
+def test_a_label_also_matches_the_other_labels_of_its_concept():
+    query, expansions = expand(parse("Putin talks"), THESAURUS)
+    putin, talks = query.required
+    assert isinstance(putin, AnyOf)
+    assert putin.options[0] == term("putin")
+    assert Phrase((Term(("普",)), Term(("京",)))) not in putin.options
+    assert Term(("普京",)) in putin.options
+    assert talks == term("talks")
+    assert expansions == [Expansion("putin", ("Poetin", "Poutine", "普京"))]
+
+
+def test_consecutive_words_that_make_a_label_are_read_as_that_label():
+    query, expansions = expand(parse("rare earths exports"), THESAURUS)
+    assert len(query.required) == 2
+    label, exports = query.required
+    assert label.options[0] == Phrase((term("rare"), term("earths")))
+    assert exports == term("exports")
+    assert [e.typed for e in expansions] == ["rare earths"]
+
+
+def test_excluded_labels_and_alternatives_are_expanded_too():
+    query, _ = expand(parse("china -Putin OR"), THESAURUS)
+    assert isinstance(query.excluded[0], AnyOf)
+    query, _ = expand(parse("Putin OR sojabonen"), THESAURUS)
+    [either] = query.required
+    assert len(either.options) == 1 + 3 + 1
+
+
+def test_prefixes_and_an_empty_thesaurus_are_left_alone():
+    assert expand(parse("Putin*"), THESAURUS)[1] == []
+    query = parse("Putin")
+    assert expand(query, {}) == (query, [])

@@ -189,3 +189,16 @@ def test_no_page_loads_anything_from_another_site(client, seeds):
         page = client.get(url).content.decode()
         assert "https://" not in page.replace('href="https://', "")  # only outbound links
         assert 'src="http' not in page
+
+
+def test_the_page_says_which_other_names_were_searched_and_links_to_searching_without(
+    client, seeds
+):
+    page = client.get("/articles/?q=Putin").content.decode()
+    assert "“putin” also found as" in page
+    assert "“Poetin”" in page
+    assert 'href="?q=Putin&amp;expand=0"' in page
+    assert "1 article" in page
+    page = client.get("/articles/?q=Putin&expand=0").content.decode()
+    assert "also found as" not in page
+    assert "0 articles" in page

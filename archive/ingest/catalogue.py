@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from archive.dates import DatePrecision, parse_partial_date
 from archive.ingest.reading import IngestError, read_text_file
 from archive.languages import language_for_code
-from archive.models import Event, EventAlias, Topic, TopicKeyword
+from archive.models import Concept, ConceptLabel, Event, EventAlias, Topic, TopicKeyword
 
 CATALOGUE_FILENAME = "catalogue.yaml"
 ANY_LANGUAGE = "any"
@@ -23,12 +23,14 @@ ANY_LANGUAGE = "any"
 class CatalogueReport:
     topics_created: int = 0
     events_created: int = 0
+    concepts_created: int = 0
     words_created: int = 0
 
     def __str__(self):
         return (
-            f"{self.topics_created} topics, {self.events_created} events and "
-            f"{self.words_created} keywords or aliases added"
+            f"{self.topics_created} topics, {self.events_created} events, "
+            f"{self.concepts_created} concepts and {self.words_created} keywords, aliases "
+            "or labels added"
         )
 
 
@@ -41,6 +43,8 @@ def catalogue_load(*, path):
             _topic_load(entry, report)
         for entry in data.get("events") or []:
             _event_load(entry, report)
+        for entry in data.get("concepts") or []:
+            _concept_load(entry, report)
     return report
 
 
@@ -94,6 +98,20 @@ def _event_load(entry, report):
     report.events_created += created
     for language, text in _words(entry.get("aliases"), name):
         _, created = EventAlias.objects.get_or_create(event=event, language=language, text=text)
+        report.words_created += created
+
+
+def _concept_load(entry, report):
+    name = _required(entry, "name", "concept")
+    kind = entry.get("kind") or Concept.Kind.SUBJECT
+    if kind not in Concept.Kind.values:
+        raise IngestError(f"{name}: kind must be one of {', '.join(Concept.Kind.values)}")
+    concept, created = Concept.objects.get_or_create(name=name, defaults={"kind": kind})
+    report.concepts_created += created
+    for language, text in _words(entry.get("labels"), name):
+        _, created = ConceptLabel.objects.get_or_create(
+            concept=concept, language=language, text=text
+        )
         report.words_created += created
 
 

@@ -11,7 +11,7 @@ every term quoted. Both writings mean the same, so both engines find the same ar
 import itertools
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from archive.search.analysis import UNSPACED_RUN, character_pairs, query_forms, words
 
@@ -28,11 +28,13 @@ class Term:
 
     forms: tuple[str, ...]
     prefix: bool = False
+    words: tuple[str, ...] = field(default=(), compare=False)  # as the reader typed them
 
 
 @dataclass(frozen=True)
 class Phrase:
     terms: tuple[Term, ...]
+    words: tuple[str, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -103,8 +105,8 @@ def _node(folded_words, *, prefix):
     if prefix and not UNSPACED_RUN.fullmatch(folded_words[-1]):
         terms[-1] = Term(terms[-1].forms, prefix=True)
     if len(terms) == 1:
-        return terms[0]
-    return Phrase(_bounded(terms))
+        return Term(terms[0].forms, terms[0].prefix, tuple(folded_words))
+    return Phrase(_bounded(terms), tuple(folded_words))
 
 
 def _bounded(terms):
@@ -140,6 +142,70 @@ def _combine(clauses, notes):
         else:
             required.append(node)
     return required, excluded
+
+
+# --- Across languages -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """A label the reader typed, and the other labels of its concept searched for with it."""
+
+    typed: str
+    also: tuple[str, ...]
+
+
+def expand(query, thesaurus):
+    """The query with each word or phrase that is a label also matching the concept's others.
+
+    `thesaurus` maps a label's folded words to the concept's other labels. Consecutive words
+    that together make a label (rare earths) are read as that label, searched as a phrase.
+    Returns (expanded query, [Expansion]).
+    """
+    if not thesaurus:
+        return query, []
+    longest = max(len(key) for key in thesaurus)
+    expansions = []
+
+    def expanded(node):
+        if isinstance(node, AnyOf):
+            options = []
+            for option in node.options:
+                grown = expanded(option)
+                options.extend(grown.options if isinstance(grown, AnyOf) else [grown])
+            return AnyOf(tuple(options))
+        others = thesaurus.get(node.words) if not getattr(node, "prefix", False) else None
+        if not others:
+            return node
+        expansions.append(Expansion(" ".join(node.words), tuple(others)))
+        labels = [_node(words(label), prefix=False) for label in others]
+        return AnyOf((node, *(label for label in labels if label is not None)))
+
+    required, index = [], 0
+    nodes = list(query.required)
+    while index < len(nodes):
+        run_length = _label_run(nodes, index, longest, thesaurus)
+        if run_length > 1:
+            run = nodes[index : index + run_length]
+            key = tuple(term.words[0] for term in run)
+            phrase = Phrase(_bounded([Term(t.forms) for t in run]), key)
+            required.append(expanded(phrase))
+            index += run_length
+        else:
+            required.append(expanded(nodes[index]))
+            index += 1
+    excluded = [expanded(node) for node in query.excluded]
+    return ParsedQuery(tuple(required), tuple(excluded), query.notes), expansions
+
+
+def _label_run(nodes, start, longest, thesaurus):
+    """How many single, plain words from `start` together make a label (0 if none)."""
+    for length in range(min(longest, len(nodes) - start), 1, -1):
+        run = nodes[start : start + length]
+        plain = all(isinstance(n, Term) and not n.prefix and len(n.words) == 1 for n in run)
+        if plain and tuple(n.words[0] for n in run) in thesaurus:
+            return length
+    return 0
 
 
 # --- Writing the tree for each engine ------------------------------------------------------
