@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from archive.dates import DatePrecision, parse_partial_date
 from archive.ingest.reading import IngestError, read_text_file
 from archive.languages import language_for_code
-from archive.models import Concept, ConceptLabel, Event, EventAlias, Topic, TopicKeyword
+from archive.models import Concept, Event, Topic
 
 CATALOGUE_FILENAME = "catalogue.yaml"
 ANY_LANGUAGE = "any"
@@ -75,9 +75,7 @@ def _topic_load(entry, report):
         defaults={"name": name, "description": entry.get("description") or ""},
     )
     report.topics_created += created
-    for language, text in _words(entry.get("keywords"), name):
-        _, created = TopicKeyword.objects.get_or_create(topic=topic, language=language, text=text)
-        report.words_created += created
+    _words_add(topic.keywords, entry.get("keywords"), name, report)
 
 
 def _event_load(entry, report):
@@ -96,9 +94,7 @@ def _event_load(entry, report):
         },
     )
     report.events_created += created
-    for language, text in _words(entry.get("aliases"), name):
-        _, created = EventAlias.objects.get_or_create(event=event, language=language, text=text)
-        report.words_created += created
+    _words_add(event.aliases, entry.get("aliases"), name, report)
 
 
 def _concept_load(entry, report):
@@ -108,10 +104,13 @@ def _concept_load(entry, report):
         raise IngestError(f"{name}: kind must be one of {', '.join(Concept.Kind.values)}")
     concept, created = Concept.objects.get_or_create(name=name, defaults={"kind": kind})
     report.concepts_created += created
-    for language, text in _words(entry.get("labels"), name):
-        _, created = ConceptLabel.objects.get_or_create(
-            concept=concept, language=language, text=text
-        )
+    _words_add(concept.labels, entry.get("labels"), name, report)
+
+
+def _words_add(related, mapping, name, report):
+    """Add the keywords, aliases or labels that `related` (a related manager) lacks."""
+    for language, text in _words(mapping, name):
+        _, created = related.get_or_create(language=language, text=text)
         report.words_created += created
 
 

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from archive.search.index import create_sql, document_terms, drop_sql, rows_write
+from archive.search.index import article_terms, create_sql, drop_sql, rows_write
 
 
 def create_index(apps, schema_editor):
@@ -8,21 +8,7 @@ def create_index(apps, schema_editor):
         schema_editor.execute(statement)
     Article = apps.get_model("archive", "Article")
     articles = Article.objects.select_related("language").iterator(chunk_size=500)
-    rows_write(
-        [
-            (
-                article.pk,
-                document_terms(
-                    title=article.title,
-                    title_en=article.title_en,
-                    standfirst=article.standfirst,
-                    blocks=article.blocks,
-                    language=article.language.code,
-                ),
-            )
-            for article in articles
-        ]
-    )
+    rows_write([(article.pk, article_terms(article)) for article in articles])
 
 
 def drop_index(apps, schema_editor):

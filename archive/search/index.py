@@ -56,24 +56,20 @@ def document_terms(*, title, title_en, standfirst, blocks, language):
     return {name: index_terms(text, language) for name, text in texts.items()}
 
 
+def article_terms(article):
+    """`document_terms` of an article (or of a migration's historical article)."""
+    return document_terms(
+        title=article.title,
+        title_en=article.title_en,
+        standfirst=article.standfirst,
+        blocks=article.blocks,
+        language=article.language.code,
+    )
+
+
 def articles_index(articles):
     """Write (or rewrite) the index rows of these saved articles."""
-    rows_write(
-        [
-            (
-                article.pk,
-                document_terms(
-                    title=article.title,
-                    title_en=article.title_en,
-                    standfirst=article.standfirst,
-                    blocks=article.blocks,
-                    language=article.language.code,
-                ),
-            )
-            for article in articles
-            if article.pk is not None
-        ]
-    )
+    rows_write([(article.pk, article_terms(article)) for article in articles if article.pk])
 
 
 def row_values(terms):
@@ -170,16 +166,7 @@ def index_check(*, batch_size=500):
 def _outdated(articles):
     if not articles:
         return []
-    expected = {
-        article.pk: document_terms(
-            title=article.title,
-            title_en=article.title_en,
-            standfirst=article.standfirst,
-            blocks=article.blocks,
-            language=article.language.code,
-        )
-        for article in articles
-    }
+    expected = {article.pk: article_terms(article) for article in articles}
     placeholders = ", ".join(["%s"] * len(expected))
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
