@@ -21,6 +21,7 @@ from archive.ingest import fingerprint, workers
 from archive.ingest.metadata import Metadata, metadata_from_mapping
 from archive.ingest.reading import IngestError, normalise, reference
 from archive.ingest.structure import ParsedArticle, ParseRequest, parse_many
+from archive.ingest.tagging import texts_of
 from archive.search.index import document_terms, row_values
 
 # Part of every source hash: a loader that reads files differently updates what it loaded.
@@ -104,8 +105,7 @@ def _article_prepare(parsed, key, metadata, tagger):
         # Right for a new article; an updated one is suggested again from what it stores.
         suggestions=tagger.suggest(
             language=parsed.language,
-            texts=[parsed.title, parsed.title_en, parsed.standfirst]
-            + [block["text"] for block in parsed.blocks],
+            texts=texts_of(parsed),
             published=metadata.published,
             precision=metadata.date_precision or "unknown",
         ),

@@ -16,7 +16,7 @@ from archive.db import rows_insert
 from archive.ingest import fingerprint
 from archive.ingest.metadata import Metadata
 from archive.ingest.prepare import PreparedArticle
-from archive.ingest.tagging import Tagger
+from archive.ingest.tagging import Tagger, texts_of
 from archive.languages import language_for_code
 from archive.models import Article, Event, TagSuggestion, Topic
 from archive.search.index import rows_add
@@ -303,8 +303,7 @@ class _ArticleWriter:
                 # Editors may have changed what suggestions depend on: the language, the date.
                 found_tags = self.context.tagger.suggest(
                     language=article.language.code,
-                    texts=[article.title, article.title_en, article.standfirst]
-                    + [block["text"] for block in article.blocks],
+                    texts=texts_of(article),
                     published=article.published,
                     precision=article.date_precision,
                 )

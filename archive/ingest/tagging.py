@@ -62,6 +62,13 @@ def date_phrases(date, language):
     return phrases
 
 
+def texts_of(article):
+    """The texts tags are suggested from, of an article or of a parsed one."""
+    return [article.title, article.title_en, article.standfirst] + [
+        block["text"] for block in article.blocks
+    ]
+
+
 @dataclass(frozen=True)
 class Suggestion:
     topic_id: int | None
