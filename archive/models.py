@@ -41,12 +41,23 @@ class Topic(models.Model):
         return self.name
 
 
-class TopicKeyword(models.Model):
-    """A word or phrase that suggests a topic, in one language or (blank) in any."""
+class WordInLanguage(models.Model):
+    """A word or phrase in one language, or (no language) in any: keywords, aliases, labels."""
 
-    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="keywords")
     language = models.ForeignKey(Language, on_delete=models.CASCADE, null=True, blank=True)
     text = models.CharField(max_length=200)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.text
+
+
+class TopicKeyword(WordInLanguage):
+    """A word or phrase that suggests a topic."""
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="keywords")
 
     class Meta:
         constraints = [
@@ -54,9 +65,6 @@ class TopicKeyword(models.Model):
                 fields=["topic", "language", "text"], name="topic_keyword_unique"
             ),
         ]
-
-    def __str__(self):
-        return self.text
 
 
 class Event(models.Model):
@@ -99,12 +107,10 @@ class Event(models.Model):
         return start
 
 
-class EventAlias(models.Model):
+class EventAlias(WordInLanguage):
     """A name the event goes by in the text of articles, such as "Kuala Lumpur"."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="aliases")
-    language = models.ForeignKey(Language, on_delete=models.CASCADE, null=True, blank=True)
-    text = models.CharField(max_length=200)
 
     class Meta:
         verbose_name_plural = "event aliases"
@@ -113,9 +119,6 @@ class EventAlias(models.Model):
                 fields=["event", "language", "text"], name="event_alias_unique"
             ),
         ]
-
-    def __str__(self):
-        return self.text
 
 
 class Concept(models.Model):
@@ -136,12 +139,10 @@ class Concept(models.Model):
         return self.name
 
 
-class ConceptLabel(models.Model):
+class ConceptLabel(WordInLanguage):
     """What the concept is called in one language: Poetin (nl), Poutine (fr), 普京 (zh)."""
 
     concept = models.ForeignKey(Concept, on_delete=models.CASCADE, related_name="labels")
-    language = models.ForeignKey(Language, on_delete=models.CASCADE, null=True, blank=True)
-    text = models.CharField(max_length=200)
 
     class Meta:
         ordering = ["language__code", "text"]
@@ -150,9 +151,6 @@ class ConceptLabel(models.Model):
                 fields=["concept", "language", "text"], name="concept_label_unique"
             ),
         ]
-
-    def __str__(self):
-        return self.text
 
 
 class ArticleQuerySet(models.QuerySet):
