@@ -67,7 +67,8 @@ class LoadContext:
         return self._tags[key]
 
 
-@dataclass
+# Compared by identity: `draft in updated` must not compare every field of every draft.
+@dataclass(eq=False)
 class _Draft:
     record: object
     prepared: PreparedArticle
@@ -174,7 +175,7 @@ class _ArticleWriter:
         # Updated articles were indexed by save(); new ones were inserted without it.
         rows_add([(draft.article.pk, *draft.prepared.index_values) for draft in created])
 
-        stored = created + updated
+        stored, updated = created + updated, set(updated)
         self._metadata_tags_add(stored)
         self._suggestions_replace(stored, updated)
         self._near_duplicates_flag(stored)
