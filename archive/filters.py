@@ -13,11 +13,34 @@ class ArticleFilterForm(forms.Form):
         return cleaned
 
 
-class ArticleFilter(django_filters.FilterSet):
-    search_notes = ()
-    search_expansions = ()
+class TextsField(forms.Field):
+    """Any number of values of one parameter (?source=A&source=B), blanks left out."""
 
-    q = django_filters.CharFilter(label="Search", method="filter_search")
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        values = value if isinstance(value, list | tuple) else [value] if value else []
+        return [text.strip() for text in values if isinstance(text, str) and text.strip()]
+
+
+class SourceFilter(django_filters.Filter):
+    field_class = TextsField
+
+
+class ArticleFilter(django_filters.FilterSet):
+    """The reader's filters. `q` and `sort` are applied by `search()`, after the others."""
+
+    q = django_filters.CharFilter(label="Search", method="after_filters")
+    sort = django_filters.ChoiceFilter(
+        label="Order",
+        choices=[
+            ("relevance", "Best match first"),
+            ("newest", "Newest first"),
+            ("oldest", "Oldest first"),
+        ],
+        empty_label=None,
+        method="after_filters",
+    )
     language = django_filters.ModelMultipleChoiceFilter(
         field_name="language__code",
         queryset=Language.objects.all(),
@@ -45,18 +68,26 @@ class ArticleFilter(django_filters.FilterSet):
     date_to = django_filters.DateFilter(
         label="To", method="filter_published", widget=forms.DateInput(attrs={"type": "date"})
     )
+    source = SourceFilter(field_name="source_name", lookup_expr="in", label="Source")
 
     class Meta:
         model = Article
         form = ArticleFilterForm
-        fields = ["q", "language", "topic", "event", "date_from", "date_to"]
+        fields = ["q", "sort", "language", "topic", "event", "date_from", "date_to", "source"]
 
-    def filter_search(self, queryset, name, value):
-        # ?expand=0 turns the thesaurus off, from the link shown with the expansions.
-        across_languages = self.data.get("expand") != "0"
-        search = queryset.search(value, across_languages=across_languages)
-        self.search_notes, self.search_expansions = search.notes, search.expansions
-        return search.articles
+    def after_filters(self, queryset, name, value):
+        return queryset
+
+    def search(self):
+        """The filtered articles searched for `q`, in the order asked: an engine.Search."""
+        queryset = self.qs  # validates the form: invalid values are left out of cleaned_data
+        cleaned = self.form.cleaned_data
+        return queryset.search(
+            cleaned.get("q") or "",
+            # ?expand=0 turns the thesaurus off, from the link shown with the expansions.
+            across_languages=self.data.get("expand") != "0",
+            sort=cleaned.get("sort") or None,
+        )
 
     def filter_published(self, queryset, name, value):
         return queryset.published_between(**{name: value})

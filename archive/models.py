@@ -182,11 +182,13 @@ class ArticleQuerySet(models.QuerySet):
             )
         return queryset
 
-    def search(self, text, *, across_languages=True):
+    def search(self, text, *, across_languages=True, sort=None):
         """What a reader typed, searched: an `archive.search.engine.Search`."""
         from archive.search.engine import articles_search
 
-        return articles_search(queryset=self, text=text, across_languages=across_languages)
+        return articles_search(
+            queryset=self, text=text, across_languages=across_languages, sort=sort
+        )
 
 
 class BlockKind(models.TextChoices):

@@ -148,6 +148,12 @@ ARCHIVE_MAX_FILE_BYTES = int(os.environ.get("ARCHIVE_MAX_FILE_BYTES", 5 * 1024 *
 # fingerprints, suggestions) while the main process writes; 1 prepares in-process.
 ARCHIVE_INGEST_WORKERS = int(os.environ.get("ARCHIVE_INGEST_WORKERS", os.cpu_count() or 1))
 ARCHIVE_PAGE_SIZE = 20
+# Search scores at most this many of the newest headline matches and of the newest matches
+# (archive.search.engine); the rest of a huge result set follows them newest first.
+ARCHIVE_SEARCH_RANKED = int(os.environ.get("ARCHIVE_SEARCH_RANKED", 1000))
+# How long a search answer is kept; any write to the data makes it stale at once anyway
+# (archive.search.cache). 0 turns the cache off.
+ARCHIVE_SEARCH_CACHE_SECONDS = int(os.environ.get("ARCHIVE_SEARCH_CACHE_SECONDS", 600))
 
 LOGGING = {
     "version": 1,

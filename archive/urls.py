@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import path
 
-from archive import views
+from archive import api, views
 
 urlpatterns = [
     # The article list is the home page until the archive has one of its own.
@@ -9,5 +9,6 @@ urlpatterns = [
     path("articles/", views.article_list, name="article_list"),
     path("articles/<int:pk>/", views.article_detail, name="article_detail_short"),
     path("articles/<int:pk>/<str:slug>/", views.article_detail, name="article_detail"),
+    path("api/articles/", api.api_article_list, name="api_article_list"),
     path("admin/", admin.site.urls),
 ]

@@ -7,12 +7,14 @@ from archive.models import Article
 
 
 def article_list(request):
-    filterset = ArticleFilter(
-        request.GET,
-        queryset=Article.objects.select_related("language").newest_first(),
+    filterset = ArticleFilter(request.GET, queryset=Article.objects.all())
+    search = filterset.search()
+    page = Paginator(search.results, settings.ARCHIVE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "archive/article_list.html",
+        {"filter": filterset, "search": search, "page": page, "facets": search.facets()},
     )
-    page = Paginator(filterset.qs, settings.ARCHIVE_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "archive/article_list.html", {"filter": filterset, "page": page})
 
 
 def article_detail(request, pk, slug=None):

@@ -83,7 +83,15 @@ def test_the_shared_table_of_queries(archive, query, expected):
     assert found(archive, query) == expected
 
 
-@pytest.mark.parametrize("query", ["", "   ", "!!!", '""', "-", "*", "OR", "🤝"])
+@pytest.mark.parametrize("query", ["", "   "])
+def test_no_query_is_no_search_and_keeps_every_article(archive, query):
+    search = Article.objects.search(query)
+    assert search.articles.count() == len(archive)
+    assert search.notes == []
+    assert search.sort == "newest"
+
+
+@pytest.mark.parametrize("query", ["!!!", '""', "-", "*", "OR", "🤝"])
 def test_nothing_to_search_for_finds_nothing_and_says_so(archive, query):
     search = Article.objects.search(query)
     assert list(search.articles) == []

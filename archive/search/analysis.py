@@ -26,6 +26,8 @@ UNSPACED = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 UNSPACED_RUN = re.compile(f"[{UNSPACED}]+")
 # A word: letters and digits. The underscore separates, as it does for SQLite's tokenizer.
 WORD = re.compile(r"[^\W_]+")
+# A word, or a run of unspaced script: the pieces of a text that become terms.
+PIECE = re.compile(f"[{UNSPACED}]+|(?:(?![{UNSPACED}])[^\\W_])+")
 MAX_WORD_CHARS = 60
 
 
@@ -44,6 +46,23 @@ def index_terms(text, language):
         else:
             terms.append(_stem(word, stemmer) if stemmer else word)
     return terms
+
+
+def term_spans(text, language):
+    """(start, end, term) for each index term of `text`, the span pointing into `text` itself.
+
+    The same terms as `index_terms`: snippets use it to find the words a query matched.
+    """
+    folded = fold(text)  # as long as `text`, so spans point back at the original
+    stemmer = STEMMERS.get(language)
+    for match in PIECE.finditer(folded):
+        piece, start = match.group(), match.start()
+        if UNSPACED_RUN.fullmatch(piece):
+            for offset, pair in enumerate(character_pairs(piece)):
+                yield start + offset, start + offset + len(pair), pair
+        else:
+            word = piece[:MAX_WORD_CHARS]
+            yield start, match.end(), _stem(word, stemmer) if stemmer else word
 
 
 def words(text):

@@ -207,6 +207,42 @@ def matching_sql(expression):
     return f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [expression]
 
 
+def ranking(expression, headline_expression, ids):
+    """{id: (whether the headlines match, score)} for these articles; higher scores first.
+
+    Headlines weigh most, then the standfirst, the body and the captions: bm25 with column
+    weights on SQLite, ts_rank_cd (which also rewards matches close together) with field
+    weights on PostgreSQL.
+    """
+    scores = {}
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    "SELECT article_id, document @@ %s::tsquery, "
+                    "ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', document, %s::tsquery) "
+                    f"FROM {TABLE} WHERE article_id = ANY(%s)",
+                    [headline_expression, expression, chunk],
+                )
+                scores.update((pk, (headline, score)) for pk, headline, score in cursor)
+                continue
+            placeholders = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s AND rowid IN ({placeholders})",
+                [headline_expression, *chunk],
+            )
+            headlines = {row[0] for row in cursor}
+            # bm25 is lower for better matches; negated so that higher is better on both.
+            cursor.execute(
+                f"SELECT rowid, -bm25({TABLE}, 10.0, 4.0, 1.0, 0.5) FROM {TABLE} "
+                f"WHERE {TABLE} MATCH %s AND rowid IN ({placeholders})",
+                [expression, *chunk],
+            )
+            scores.update((pk, (pk in headlines, score)) for pk, score in cursor)
+    return scores
+
+
 def _tsvector(terms):
     """A tsvector literal: each term with its positions and the weight of its field."""
     positions = {}

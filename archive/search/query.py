@@ -230,18 +230,21 @@ def _fts5(node):
     return _either([_fts5(option) for option in node.options])
 
 
-def to_tsquery(nodes):
-    """A PostgreSQL tsquery requiring every node, or "" for none."""
-    return " & ".join(_tsquery(node) for node in nodes)
+def to_tsquery(nodes, *, weights=""):
+    """A PostgreSQL tsquery requiring every node, or "" for none.
+
+    `weights` ("A") keeps only matches in the fields of those weights (the headlines).
+    """
+    return " & ".join(_tsquery(node, weights) for node in nodes)
 
 
-def _tsquery(node):
+def _tsquery(node, weights=""):
     if isinstance(node, Term):
-        star = ":*" if node.prefix else ""
-        return _either([f"'{form}'{star}" for form in node.forms], joiner=" | ")
+        label = (":*" if node.prefix else ":" if weights else "") + weights
+        return _either([f"'{form}'{label}" for form in node.forms], joiner=" | ")
     if isinstance(node, Phrase):
-        return "(" + " <-> ".join(_tsquery(term) for term in node.terms) + ")"
-    return _either([_tsquery(option) for option in node.options], joiner=" | ")
+        return "(" + " <-> ".join(_tsquery(term, weights) for term in node.terms) + ")"
+    return _either([_tsquery(option, weights) for option in node.options], joiner=" | ")
 
 
 def _either(parts, joiner=" OR "):
