@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run serve install install-dev migrate seed superuser test lint format \
-	test-sqlite test-postgres browser bench clean
+	test-sqlite test-postgres browser bench bench-ingest bench-search clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -71,8 +71,14 @@ test-postgres: install-dev
 
 # Benchmarks (never part of `make test`): BENCH_ARTICLES=10000 make bench for a quick run.
 BENCH_ARTICLES ?= 100000
-bench: install-dev
+bench: bench-ingest bench-search
+
+bench-ingest: install-dev
 	DJANGO_DEBUG=1 $(BIN)/python manage.py bench_ingest --articles $(BENCH_ARTICLES)
+
+# The corpus is loaded once per size and database and kept under var/bench.
+bench-search: install-dev
+	DJANGO_DEBUG=1 $(BIN)/python manage.py bench_search --articles $(BENCH_ARTICLES)
 
 # Debian's Chromium for the browser tests (Playwright cannot download its own here).
 browser:

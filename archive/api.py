@@ -27,7 +27,8 @@ def api_article_list(request):
         return _bad_request("page must be a whole number, 1 or more.", {"page": ["Not a number."]})
     except EmptyPage:
         last = paginator.num_pages
-        return _bad_request(f"There is no such page; pages go from 1 to {last}.", {"page": [last]})
+        message = f"There is no such page; pages go from 1 to {last}."
+        return _bad_request(message, {"page": [message]})
     articles = list(page)
     prefetch_related_objects(articles, "topics", "events")
     translations = _translations(articles)

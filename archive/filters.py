@@ -70,6 +70,14 @@ class ArticleFilter(django_filters.FilterSet):
     )
     source = SourceFilter(field_name="source_name", lookup_expr="in", label="Source")
 
+    def __init__(self, data=None, *args, **kwargs):
+        # The order select shows the order the list is in: best match first for a search,
+        # newest first when browsing.
+        if data is not None and not data.get("sort"):
+            data = data.copy()
+            data["sort"] = "relevance" if (data.get("q") or "").strip() else "newest"
+        super().__init__(data, *args, **kwargs)
+
     class Meta:
         model = Article
         form = ArticleFilterForm

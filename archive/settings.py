@@ -64,6 +64,10 @@ INSTALLED_APPS = [
     "django_filters",
     "archive",
 ]
+# The search benchmark compares with django-modelsearch, installed for `make bench` only.
+if env_bool("ARCHIVE_BENCH_PEER"):
+    INSTALLED_APPS += ["django_tasks", "modelsearch", "archive.bench.peer"]
+    MODELSEARCH_BACKENDS = {"default": {"BACKEND": "modelsearch.backends.database"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

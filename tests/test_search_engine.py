@@ -6,7 +6,7 @@ import datetime
 import pytest
 
 from archive.models import Article
-from tests.factories import ArticleFactory, LanguageFactory
+from tests.factories import ArticleFactory, EventFactory, LanguageFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -145,3 +145,150 @@ def test_the_expansions_are_reported_and_can_be_turned_off(archive):
     assert expansion.typed == "putin"
     assert set(expansion.also) == {"Poetin", "Poutine", "普京"}
     assert found(archive, "rare earths") == []
+
+
+def ranked_titles(query, **kwargs):
+    return [article.title for article in Article.objects.search(query, **kwargs).results[0:50]]
+
+
+@pytest.mark.parametrize("query", ["tariff", "TARIF*", '"tariffs rise"'])
+def test_a_headline_match_comes_before_a_body_that_repeats_the_word(db, query):
+    ArticleFactory(title="Tariffs rise", body="Markets react.", published=datetime.date(2020, 1, 1))
+    ArticleFactory(title="Markets", body="Tariffs rise, tariffs rise and tariffs rise again.")
+    assert ranked_titles(query) == ["Tariffs rise", "Markets"]
+
+
+def test_without_a_headline_match_the_body_with_more_matches_comes_first(db):
+    ArticleFactory(title="One", body="Tariffs and tariffs on tariffs.", published=None)
+    ArticleFactory(title="Two", body="Tariffs and soybeans on ships.")
+    assert ranked_titles("tariff") == ["One", "Two"]
+
+
+def test_equal_scores_are_newest_first(db):
+    ArticleFactory(title="Report one", body="Tariffs today.", published=datetime.date(2025, 3, 1))
+    ArticleFactory(title="Report two", body="Tariffs today.", published=None)
+    ArticleFactory(title="Report six", body="Tariffs today.", published=datetime.date(2025, 1, 1))
+    ArticleFactory(title="Report ten", body="Tariffs today.", published=datetime.date(2025, 9, 1))
+    expected = ["Report ten", "Report one", "Report six", "Report two"]
+    assert ranked_titles("tariff") == expected
+
+
+@pytest.fixture
+def dated(db):
+    """Three matches, the headline match the oldest, one undated."""
+    ArticleFactory(title="Undated", body="Tariffs.", published=None)
+    ArticleFactory(title="Tariffs", body="Old.", published=datetime.date(2020, 5, 1))
+    ArticleFactory(title="Newest", body="Tariffs.", published=datetime.date(2025, 5, 1))
+    ArticleFactory(title="Other", body="Soybeans.", published=datetime.date(2026, 5, 1))
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("newest", ["Newest", "Tariffs", "Undated"]),
+        ("oldest", ["Tariffs", "Newest", "Undated"]),
+        ("relevance", ["Tariffs", "Newest", "Undated"]),
+        (None, ["Tariffs", "Newest", "Undated"]),
+        ("bogus", ["Tariffs", "Newest", "Undated"]),
+    ],
+)
+def test_sort_orders(dated, sort, expected):
+    search = Article.objects.search("tariff", sort=sort)
+    assert search.sort == (sort if sort in ("newest", "oldest") else "relevance")
+    assert ranked_titles("tariff", sort=sort) == expected
+
+
+@pytest.mark.parametrize(("sort", "shown"), [("relevance", "newest"), ("oldest", "oldest")])
+def test_without_a_query_relevance_falls_back_to_newest(dated, sort, shown):
+    search = Article.objects.search("", sort=sort)
+    assert search.sort == shown
+    titles = [article.title for article in search.results[0:10]]
+    newest = ["Other", "Newest", "Tariffs", "Undated"]
+    assert titles == (newest if shown == "newest" else [*newest[2::-1], "Undated"])
+
+
+def test_with_few_ranked_candidates_every_match_is_still_reached_once(db, settings):
+    settings.ARCHIVE_SEARCH_RANKED = 1
+    on = datetime.date
+    ArticleFactory(title="Old headline tariffs", body="A.", published=on(2020, 1, 1))
+    ArticleFactory(title="Undated", body="Tariffs.", published=None)
+    ArticleFactory(title="Newer headline tariffs", body="B.", published=on(2021, 1, 1))
+    ArticleFactory(title="Middle", body="Tariffs.", published=on(2024, 1, 1))
+    ArticleFactory(title="Newest", body="Tariffs.", published=on(2025, 1, 1))
+    ArticleFactory(title="Unrelated", body="Soybeans.", published=on(2025, 2, 1))
+    search = Article.objects.search("tariff")
+    # The candidates (the newest headline match, the newest match), then the rest newest first.
+    expected = ["Newer headline tariffs", "Newest", "Middle", "Old headline tariffs", "Undated"]
+    assert [a.title for a in search.results[0:100]] == expected
+    assert search.count() == len(search.results) == 5
+    for size in (1, 2, 3):
+        pages = [search.results[start : start + size] for start in range(0, 5, size)]
+        assert [a.title for page in pages for a in page] == expected
+    assert search.results[5:10] == []
+
+
+@pytest.fixture
+def faceted(db):
+    trade = TopicFactory(name="Trade", slug="trade")
+    taiwan = TopicFactory(name="Taiwan", slug="taiwan")
+    call = EventFactory(name="Call", slug="call")
+    french = LanguageFactory(code="fr")
+    ArticleFactory(
+        title="Shanghai talks",
+        published=datetime.date(2025, 10, 25),
+        topics=[trade, taiwan],
+        events=[call],
+        source_name="Reuters",
+    )
+    ArticleFactory(
+        body="Rencontre à Shanghai.",
+        language=french,
+        published=datetime.date(2025, 6, 1),
+        topics=[trade],
+        source_name="Le Monde",
+    )
+    ArticleFactory(body="Shanghai, undated.", published=None)
+    ArticleFactory(body="Elsewhere.", published=datetime.date(2024, 1, 1), topics=[taiwan])
+    return {"trade": trade, "taiwan": taiwan}
+
+
+def test_facets_count_the_matches_of_a_query(faceted):
+    assert Article.objects.search("shanghai").facets() == {
+        "language": [
+            {"value": "en", "label": "English", "count": 2},
+            {"value": "fr", "label": "French", "count": 1},
+        ],
+        "topic": [
+            {"value": "trade", "label": "Trade", "count": 2},
+            {"value": "taiwan", "label": "Taiwan", "count": 1},
+        ],
+        "event": [{"value": "call", "label": "Call", "count": 1}],
+        "year": [
+            {"value": 2025, "label": "2025", "count": 2},
+            {"value": None, "label": "Undated", "count": 1},
+        ],
+        "source": [
+            {"value": "Le Monde", "label": "Le Monde", "count": 1},
+            {"value": "Reuters", "label": "Reuters", "count": 1},
+            {"value": "", "label": "Unknown source", "count": 1},
+        ],
+    }
+
+
+def test_facets_count_an_article_once_when_filters_join_twice(faceted):
+    # A join on both topics gives the two-topic article twice; it is still one article.
+    matches = Article.objects.filter(topics__in=[faceted["trade"], faceted["taiwan"]])
+    facets = matches.search("shanghai").facets()
+    assert facets["language"] == [
+        {"value": "en", "label": "English", "count": 1},
+        {"value": "fr", "label": "French", "count": 1},
+    ]
+    assert facets["topic"] == [
+        {"value": "trade", "label": "Trade", "count": 2},
+        {"value": "taiwan", "label": "Taiwan", "count": 1},
+    ]
+    assert facets["year"] == [{"value": 2025, "label": "2025", "count": 2}]
+    assert [item["count"] for item in facets["source"]] == [1, 1]
+    assert Article.objects.filter(language__code="fr").search("").facets()["topic"] == [
+        {"value": "trade", "label": "Trade", "count": 1}
+    ]

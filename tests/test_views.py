@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.utils.html import escape
@@ -202,3 +203,54 @@ def test_the_page_says_which_other_names_were_searched_and_links_to_searching_wi
     page = client.get("/articles/?q=Putin&expand=0").content.decode()
     assert "also found as" not in page
     assert "0 articles" in page
+
+
+def test_facets_link_to_the_list_narrowed_to_each_value(client, tagged):
+    page = client.get("/articles/?q=").content.decode()
+    facets = page.split('<section class="facets"')[1].split("</section>")[0]
+    links = {
+        "language=fr": ["L'appel Trump-Xi"],
+        "topic=taiwan": ["Blinken visit"],
+        "event=trump-xi-call-2025": ["L'appel Trump-Xi"],
+        "date_from=2024-01-01&amp;date_to=2024-12-31": ["Blinken visit"],
+    }
+    for link, expected in links.items():
+        assert f'href="?q=&amp;{link}"' in facets
+        assert titles(client.get("/articles/?" + link.replace("&amp;", "&"))) == expected
+    assert re.search(r'language=en">English</a>\s*<span class="count">2</span>', facets)
+    assert re.search(r'2024-12-31">2024</a>\s*<span class="count">1</span>', facets)
+
+
+def test_the_order_can_be_chosen(client, tagged):
+    page = client.get("/articles/?sort=oldest").content.decode()
+    assert '<select name="sort"' in page
+    assert '<option value="oldest" selected>' in page
+    assert '<option value="relevance">' in page
+    response = client.get("/articles/?sort=oldest")
+    assert titles(response) == ["Blinken visit", "L'appel Trump-Xi", "Kuala Lumpur talks"]
+
+
+def test_a_search_shows_snippets_with_the_matches_marked(client, db):
+    ArticleFactory(title="Talks", body="Soybeans <and> tariffs, again.")
+    page = client.get("/articles/?q=tariff").content.decode()
+    assert "Soybeans &lt;and&gt; <mark>tariffs</mark>, again." in page
+
+
+def test_a_bad_order_is_named_and_ignored(client, tagged):
+    response = client.get("/articles/?sort=bogus")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "not understood and are ignored" in page
+    assert "Order: Select a valid choice. bogus is not one of the available choices." in page
+    assert titles(response) == ["Kuala Lumpur talks", "L'appel Trump-Xi", "Blinken visit"]
+
+
+def test_the_source_filter_and_facet(client, db):
+    ArticleFactory(title="Wire", source_name="Reuters", published=datetime.date(2025, 1, 2))
+    ArticleFactory(title="Paper", source_name="Le Monde", published=datetime.date(2025, 1, 1))
+    ArticleFactory(title="Unsourced")
+    assert titles(client.get("/articles/?source=Reuters")) == ["Wire"]
+    assert titles(client.get("/articles/?source=Reuters&source=Le+Monde")) == ["Wire", "Paper"]
+    page = client.get("/articles/").content.decode()
+    assert 'href="?source=Le+Monde">Le Monde</a>' in page
+    assert "Unknown source" in page

@@ -5,15 +5,17 @@ readers ask the same questions again (the home page, a popular query, the next p
 answer is kept in Django's cache under the query, its filters and the *data version*: a
 token that database triggers replace on every write to the tables search reads (articles,
 their topics and events, topics, events, languages), whatever writes them — the admin, the
-loader, a shell, another server process. So a cached answer is never served for data other
-than the data it was computed from, and any cache backend is safe: the default per-process
-memory cache, or a shared one (Redis, Memcached) configured in CACHES.
+loader, a shell, another server process; rebuilding the search index renews it too. So a
+cached answer is never served for data other than the data it was computed from, and any
+cache backend is safe: the default per-process memory cache, or a shared one (Redis,
+Memcached) configured in CACHES.
 
 The token is random rather than a counter so that a rolled-back transaction, which puts the
 old token back, can never make a later write reuse a token an answer was cached under.
 """
 
 import hashlib
+import secrets
 
 from django.conf import settings
 from django.core.cache import cache
@@ -36,6 +38,12 @@ def data_version():
         cursor.execute(f"SELECT token FROM {TABLE} WHERE id = 1")
         row = cursor.fetchone()
     return row[0] if row else ""
+
+
+def version_renew():
+    """A new data version, for writes the triggers cannot see (the FTS5 index table)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {TABLE} SET token = %s WHERE id = 1", [secrets.token_hex(16)])
 
 
 def remembered(key, compute, *, version):

@@ -16,6 +16,7 @@ from django.db import connection
 from django.db.models import Count, F
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import ExtractYear
+from django.utils.safestring import mark_safe
 
 from archive.search import cache
 from archive.search.analysis import words
@@ -71,12 +72,24 @@ class Results:
     def __getitem__(self, page):
         if not isinstance(page, slice):
             raise TypeError("Results are read a page (a slice) at a time.")
-        ids = self._page_ids(page.start or 0, page.stop)
-        articles = self.search.articles.model.objects.select_related("language").in_bulk(ids)
-        page_articles = [articles[pk] for pk in ids if pk in articles]
-        for article in page_articles:
-            article.snippet = self.search.snippet(article)
+        search, start, stop = self.search, page.start or 0, page.stop
+        snippets = cache.remembered(
+            ("page", search.key, search.sort, start, stop, search.wanted),
+            lambda: self._snippets(self._page_ids(start, stop)),
+            version=search.version,
+        )
+        articles = search.articles.model.objects.select_related("language").in_bulk(snippets)
+        page_articles = []
+        for pk, snippet in snippets.items():
+            if pk in articles:
+                articles[pk].snippet = mark_safe(snippet)  # made safe by article_snippet
+                page_articles.append(articles[pk])
         return page_articles
+
+    def _snippets(self, ids):
+        """{id: snippet HTML} in page order: what a page costs to compute, kept in the cache."""
+        articles = self.search.articles.model.objects.select_related("language").in_bulk(ids)
+        return {pk: str(self.search.snippet(articles[pk])) for pk in ids if pk in articles}
 
     def _page_ids(self, start, stop):
         search = self.search
@@ -139,7 +152,7 @@ def articles_search(*, queryset, text, across_languages=True, sort=None):
     )
     if search.sort == "relevance":
         search._ranked = cache.remembered(
-            ("ranked", search.key),
+            ("ranked", search.key, settings.ARCHIVE_SEARCH_RANKED),
             lambda: _ranked(matches, expression, headline_expression),
             version=version,
         )

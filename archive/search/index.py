@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from archive.db import rows_insert
 from archive.models import BlockKind
 from archive.search.analysis import index_terms
+from archive.search.cache import version_renew
 
 TABLE = "archive_search"
 # PostgreSQL keeps term positions up to this; later words still match, not as phrases.
@@ -142,6 +143,9 @@ def index_rebuild(*, batch_size=500):
                 count += len(batch)
                 batch = []
         articles_index(batch)
+        # The articles did not change, but what search finds may have: answers cached
+        # before the rebuild must not be served after it.
+        version_renew()
         return count + len(batch)
 
 

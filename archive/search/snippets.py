@@ -7,16 +7,19 @@ match, stems and folded accents included ("tarif" marks "tarifs", "dat hiem" mar
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from archive.search.analysis import term_spans
 from archive.search.query import AnyOf, Phrase, Term
+from archive.text import fold
 
 WINDOW_TERMS = 40  # how many words a snippet shows, about two lines
 LEAD_TERMS = 6  # words kept before the first match, for context
 ELLIPSIS = "…"
+PREFILTER_CHARS = 3
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,19 @@ class Wanted:
 
     def __bool__(self):
         return bool(self.terms or self.phrases)
+
+    def may_match(self, folded_text):
+        """False when a folded text cannot hold a match, so it need not be analysed.
+
+        A stem starts like the words it stands for (sojaboon, sojabonen), so its first
+        letters are enough to rule a text out.
+        """
+        return any(form[:PREFILTER_CHARS] in folded_text for form in self._forms)
+
+    @cached_property
+    def _forms(self):
+        terms = [*self.terms, *(term for phrase in self.phrases for term in phrase)]
+        return {form for term in terms for form in term.forms}
 
     def hits(self, spans):
         """Indices of the spans a query matched: each word of a phrase only where it runs."""
@@ -70,6 +86,8 @@ def article_snippet(article, wanted):
     texts = [article.standfirst, *(block["text"] for block in article.blocks)]
     best = None
     for text in filter(None, texts):
+        if not wanted.may_match(fold(text)):
+            continue
         spans = list(term_spans(text, language))
         hits = wanted.hits(spans)
         score = (len({spans[index][2] for index in hits}), len(hits))

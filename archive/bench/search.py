@@ -1,0 +1,388 @@
+"""The search benchmark: a fixed mix of 50 queries, timed on the same synthetic corpus through
+the search module, the JSON API, django-modelsearch (the Django peer) and tantivy (the
+engine's limit), on SQLite and on PostgreSQL.
+
+The corpus is loaded once per size and database by the real loader (`load_seeds`) and kept
+under var/bench, so a second run only measures. Each database is measured in a process of
+its own (`bench_search --measure`) with the peer installed (ARCHIVE_BENCH_PEER=1).
+
+"Cold" clears the search cache before every query: the cost of a question nobody asked
+since the data last changed. "Warm" asks it again: what readers of a popular query get.
+"""
+
+import datetime
+import itertools
+import json
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy
+from django.conf import settings
+
+from archive.bench.corpus import COMMON, vocabulary, write_jsonl
+from archive.bench.ingest import BENCH_DIR, POSTGRES_ADMIN_URL, _environment
+
+REPEATS = 3  # each query is timed this many times; percentiles are over every timing
+
+
+def queries():
+    """The fixed mix: near-universal words, phrases, filters, cross-language and rare terms."""
+    universal = [
+        "China", "Trump", "VS", "Chine", "中国", "Mỹ", "Beijing", "trade", "États-Unis", "Pékin",
+    ]  # fmt: skip
+    mix = [(word, {}) for word in universal]
+    mix += [
+        ("China", {"language": ["nl"]}),
+        ("Trump", {"language": ["fr"]}),
+        ("Chine", {"date_from": "2022-01-01", "date_to": "2022-12-31"}),
+        ("trade", {"language": ["en"], "date_from": "2024-01-01"}),
+        ("Trump", {"language": ["nl", "en"]}),
+        ("中国", {"date_to": "2019-06-30"}),
+        ("Mỹ", {"language": ["vi"], "date_from": "2020-01-01", "date_to": "2021-12-31"}),
+        ("Beijing", {"sort": ["newest"]}),
+    ]
+    mix += [
+        ('"Bắc Kinh"', {}),
+        ('"Trung Quốc"', {}),
+        ('"thương mại"', {}),
+        ('"China VS"', {}),
+        ('"Chine Trump"', {}),
+        ('"中国特朗普"', {}),
+    ]
+    for language in ("nl", "fr", "en", "vi"):
+        words = [w for w in vocabulary(language) if len(w) > 3 and w not in COMMON[language]]
+        mix += [(words[20], {}), (words[60], {})]  # middling frequency
+        mix += [(words[-5], {})]  # among the rarest
+    mix += [("稀土", {}), ("关税", {}), ("习近平", {}), ("trade", {"sort": ["oldest"]})]
+    mix += [
+        ("Putin", {}),
+        ("rare earths", {}),
+        ("terres rares", {}),
+        ("Xi Jinping", {}),
+        ("Taiwan", {}),
+        ("dat hiem", {}),
+    ]
+    mix += [("China -Trump", {}), ("handel OR commerce", {}), ("tarif*", {}), ("sojaboon", {})]
+    assert len(mix) == 50, len(mix)
+    return mix
+
+
+@dataclass
+class Timing:
+    database: str
+    variant: str
+    p50_ms: float
+    p95_ms: float
+    count: int
+
+
+def search_benchmark(*, articles, databases, out=print):
+    corpus = write_jsonl(BENCH_DIR / f"corpus-{articles}.jsonl", count=articles)
+    timings = []
+    for database in databases:
+        url = _loaded_database(database, articles, corpus, out)
+        if url is None:
+            out(f"skipped {database}: no PostgreSQL answers at {POSTGRES_ADMIN_URL}")
+            continue
+        result = BENCH_DIR / f"search-{database}-{articles}.json"
+        command = [sys.executable, "manage.py", "bench_search", "--measure", str(result)]
+        command += ["--articles", str(articles)]
+        env = {**_environment(url), "ARCHIVE_BENCH_PEER": "1", "DJANGO_ALLOWED_HOSTS": "localhost"}
+        subprocess.run(command, env=env, cwd=settings.BASE_DIR, check=True)
+        timings += [Timing(**row) for row in json.loads(result.read_text())]
+    return timings
+
+
+def table(timings, *, articles):
+    """Markdown: p50 and p95 per variant, with p95 as a ratio of tantivy's and the peer's."""
+    lines = [
+        f"| database | what is timed ({articles:,} articles, 50 queries) | p50 ms | p95 ms "
+        "| p95 × tantivy | p95 × modelsearch |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for timing in timings:
+        same = [t for t in timings if t.database == timing.database]
+        tantivy = next((t for t in same if t.variant.startswith("tantivy")), None)
+        peer = next((t for t in same if t.variant.startswith("modelsearch")), None)
+        lines.append(
+            f"| {timing.database} | {timing.variant} | {timing.p50_ms:.1f} | {timing.p95_ms:.1f} "
+            f"| {_ratio(timing, tantivy)} | {_ratio(timing, peer)} |"
+        )
+    return "\n".join(lines)
+
+
+def _ratio(timing, reference):
+    return f"{timing.p95_ms / reference.p95_ms:.2f}" if reference else "–"
+
+
+def _loaded_database(database, articles, corpus, out):
+    """A database holding the corpus, loaded by the real loader the first time."""
+    if database == "sqlite":
+        url = f"sqlite:///{BENCH_DIR / f'search-{articles}.sqlite3'}"
+    else:
+        url = _postgres_database(f"archive_search_{articles}")
+        if url is None:
+            return None
+    marker = BENCH_DIR / f"search-{database}-{articles}.loaded"
+    if not marker.exists():
+        out(f"loading {articles:,} articles into {database} (once; kept under {BENCH_DIR})")
+        env = _environment(url)
+        for args in (["migrate", "--noinput", "-v", "0"], ["load_seeds", "-v", "0", str(corpus)]):
+            subprocess.run(
+                [sys.executable, "manage.py", *args], env=env, cwd=settings.BASE_DIR, check=True
+            )
+        marker.write_text(datetime.datetime.now().isoformat())
+    return url
+
+
+def _postgres_database(name):
+    import dj_database_url
+    import psycopg
+
+    admin = dj_database_url.parse(POSTGRES_ADMIN_URL)
+    host, port, user = admin["HOST"] or "127.0.0.1", admin["PORT"] or 5432, admin["USER"]
+    try:
+        connection = psycopg.connect(
+            host=host, port=port, user=user, dbname="postgres", autocommit=True, connect_timeout=3
+        )
+    except psycopg.OperationalError:
+        return None
+    with connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{name}"')
+            (BENCH_DIR / f"search-postgres-{name.rsplit('_', 1)[-1]}.loaded").unlink(
+                missing_ok=True
+            )
+    return f"postgres://{user}@{host}:{port}/{name}"
+
+
+# --- Measuring, inside the process of one database ------------------------------------------
+
+
+def measure(*, articles, out=print):
+    from django.db import connection
+
+    database = "postgresql" if connection.vendor == "postgresql" else "sqlite"
+    mix = queries()
+    variants = {
+        "search module, cold": _module(cold=True),
+        "search module, warm": _module(cold=False),
+        "JSON API, cold": _api(cold=True),
+        "JSON API, warm": _api(cold=False),
+        "modelsearch (peer)": _peer(out),
+        "tantivy (limit)": _tantivy(articles, out),
+    }
+    timings = []
+    for variant, run in variants.items():
+        repeats = 1 if variant.startswith("modelsearch") else REPEATS
+        run(*mix[0])  # warms the process: imports, connections, the thesaurus
+        samples = []
+        for q, filters in mix:
+            for _ in range(repeats):
+                start = time.perf_counter()
+                run(q, filters)
+                samples.append((time.perf_counter() - start) * 1000)
+        timing = Timing(
+            database,
+            variant,
+            float(numpy.percentile(samples, 50)),
+            float(numpy.percentile(samples, 95)),
+            len(samples),
+        )
+        out(f"{database:10} {variant:22} p50 {timing.p50_ms:9.1f} ms  p95 {timing.p95_ms:9.1f} ms")
+        timings.append(timing)
+    return timings
+
+
+def _filterset_data(q, filters):
+    from django.http import QueryDict
+
+    data = QueryDict(mutable=True)
+    data["q"] = q
+    for name, value in filters.items():
+        data.setlist(name, value if isinstance(value, list) else [value])
+    return data
+
+
+def _module(*, cold):
+    from django.core.cache import cache
+
+    from archive.filters import ArticleFilter
+    from archive.models import Article
+
+    def run(q, filters):
+        if cold:
+            cache.clear()
+        search = ArticleFilter(_filterset_data(q, filters), queryset=Article.objects.all()).search()
+        list(search.results[0:20])
+        search.count()
+        search.facets()
+
+    return run
+
+
+def _api(*, cold):
+    from django.core.cache import cache
+    from django.test import Client
+
+    client = Client(HTTP_HOST="localhost")
+
+    def run(q, filters):
+        if cold:
+            cache.clear()
+        response = client.get("/api/articles/", _filterset_data(q, filters))
+        if response.status_code != 200:
+            raise RuntimeError(f"{q!r} {filters}: {response.status_code} {response.content[:200]}")
+
+    return run
+
+
+def _peer(out):
+    from django.core.management import call_command
+    from modelsearch.models import IndexEntry
+    from modelsearch.utils import parse_query_string
+
+    from archive.bench.peer.models import PeerArticle
+    from archive.models import Language
+
+    call_command("migrate", "--noinput", verbosity=0)  # the peer's own tables
+    if IndexEntry.objects.count() < PeerArticle.objects.count():
+        out("indexing the corpus with django-modelsearch (once)")
+        call_command("rebuild_modelsearch_index", verbosity=0)
+    languages = dict(Language.objects.values_list("code", "pk"))
+
+    def run(q, filters):
+        articles = PeerArticle.objects.all()
+        if "language" in filters:
+            articles = articles.filter(language_id__in=[languages[c] for c in filters["language"]])
+        if "date_from" in filters:
+            articles = articles.filter(published__gte=filters["date_from"])
+        if "date_to" in filters:
+            articles = articles.filter(published__lte=filters["date_to"])
+        _, query = parse_query_string(q, operator="and")
+        results = articles.search(query, operator="and")
+        list(results[:20])
+        results.count()
+        results.facet("language_id")
+
+    return run
+
+
+def _tantivy(articles, out):
+    import tantivy
+
+    from archive.models import Language
+    from archive.search.engine import thesaurus
+    from archive.search.query import Phrase, Term, expand, parse
+
+    path = BENCH_DIR / f"tantivy-{articles}"
+    schema = _tantivy_schema()
+    if not (path / "meta.json").exists():
+        out("indexing the corpus with tantivy (once)")
+        _tantivy_build(path, schema)
+    index = tantivy.Index.open(str(path))
+    searcher = index.searcher()
+    words = thesaurus()
+    languages = dict(Language.objects.values_list("code", "pk"))
+    Occur = tantivy.Occur
+
+    def node_query(node):
+        if isinstance(node, Term):
+            options = [
+                tantivy.Query.regex_query(schema, "text", _regex_literal(form) + ".*")
+                if node.prefix
+                else tantivy.Query.term_query(schema, "text", form)
+                for form in node.forms
+            ]
+        elif isinstance(node, Phrase):
+            options = [
+                tantivy.Query.phrase_query(schema, "text", list(words_))
+                for words_ in itertools.product(*(term.forms for term in node.terms))
+            ]
+        else:
+            options = [node_query(option) for option in node.options]
+        if len(options) == 1:
+            return options[0]
+        return tantivy.Query.boolean_query([(Occur.Should, option) for option in options])
+
+    def run(q, filters):
+        parsed, _ = expand(parse(q), words)
+        clauses = [(Occur.Must, node_query(node)) for node in parsed.required]
+        clauses += [(Occur.MustNot, node_query(node)) for node in parsed.excluded]
+        if "language" in filters:
+            codes = [languages[code] for code in filters["language"]]
+            clauses.append((Occur.Must, tantivy.Query.term_set_query(schema, "language", codes)))
+        if "date_from" in filters or "date_to" in filters:
+            clauses.append(
+                (
+                    Occur.Must,
+                    tantivy.Query.range_query(
+                        schema,
+                        "day",
+                        tantivy.FieldType.Integer,
+                        _day(filters.get("date_from", "1900-01-01")),
+                        _day(filters.get("date_to", "2999-12-31")),
+                    ),
+                )
+            )
+        query = tantivy.Query.boolean_query(clauses)
+        result = searcher.search(query, limit=20, count=True)
+        [searcher.doc(address) for _, address in result.hits]
+        searcher.aggregate(query, {"language": {"terms": {"field": "language"}}})
+
+    return run
+
+
+def _regex_literal(text):
+    return "".join(f"\\{c}" if not c.isalnum() else c for c in text)
+
+
+def _day(iso):
+    return (datetime.date.fromisoformat(iso) - datetime.date(1970, 1, 1)).days
+
+
+def _tantivy_schema():
+    import tantivy
+
+    builder = tantivy.SchemaBuilder()
+    builder.add_integer_field("id", stored=True, fast=True, indexed=True)
+    # The archive's own analysed terms, so tantivy answers exactly the same question.
+    builder.add_text_field("text", tokenizer_name="whitespace")
+    builder.add_integer_field("language", fast=True, indexed=True)
+    builder.add_integer_field("day", fast=True, indexed=True)
+    return builder.build()
+
+
+def _tantivy_build(path, schema):
+    import tantivy
+
+    from archive.models import Article
+    from archive.search.index import FIELDS, article_terms
+
+    path.mkdir(parents=True, exist_ok=True)
+    index = tantivy.Index(schema, path=str(path))
+    writer = index.writer(heap_size=256_000_000)
+    articles = Article.objects.select_related("language").order_by("pk")
+    for article in articles.iterator(chunk_size=2000):
+        terms = article_terms(article)
+        day = _day(article.published.isoformat()) if article.published else -1
+        writer.add_document(
+            tantivy.Document(
+                id=article.pk,
+                text=" ".join(" ".join(terms[name]) for name in FIELDS),
+                language=article.language_id,
+                day=day,
+            )
+        )
+    writer.commit()
+    writer.wait_merging_threads()
+
+
+def write_results(path, timings):
+    Path(path).write_text(json.dumps([t.__dict__ for t in timings], indent=2))

@@ -1,0 +1,34 @@
+from django.core.management.base import BaseCommand
+
+from archive.bench.search import measure, search_benchmark, table, write_results
+
+
+class Command(BaseCommand):
+    help = (
+        "Time 50 searches on a synthetic corpus through the search module, the JSON API, "
+        "django-modelsearch and tantivy, on SQLite and PostgreSQL."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--articles", type=int, default=100_000)
+        parser.add_argument(
+            "--database", action="append", choices=["sqlite", "postgres"], dest="databases"
+        )
+        parser.add_argument(
+            "--measure",
+            dest="result_file",
+            metavar="RESULT_FILE",
+            help="Measure the database in DATABASE_URL and write the timings (used by the run).",
+        )
+
+    def handle(self, *args, articles, databases, result_file=None, **options):
+        if result_file:
+            write_results(result_file, measure(articles=articles, out=self.stdout.write))
+            return
+        timings = search_benchmark(
+            articles=articles,
+            databases=databases or ["sqlite", "postgres"],
+            out=self.stdout.write,
+        )
+        self.stdout.write("")
+        self.stdout.write(table(timings, articles=articles))

@@ -1,0 +1,190 @@
+import datetime
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from tests.factories import ArticleFactory, EventFactory, LanguageFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(response):
+    assert response.status_code == 200, response.content
+    return [article["title"] for article in response.json()["results"]]
+
+
+@pytest.fixture
+def tagged():
+    """Three articles in two languages, two topics, one event, three dates."""
+    trade = TopicFactory(name="Trade and tariffs", slug="trade")
+    taiwan = TopicFactory(name="Taiwan", slug="taiwan")
+    call = EventFactory(name="Trump–Xi phone call", slug="trump-xi-call-2025")
+    return {
+        "call": ArticleFactory(
+            title="L'appel Trump-Xi",
+            body="Les tarifs <et> les terres rares.",
+            language=LanguageFactory(code="fr"),
+            published=datetime.date(2025, 6, 1),
+            date_precision="month",
+            topics=[trade],
+            events=[call],
+            source_name="Le Monde",
+        ),
+        "talks": ArticleFactory(
+            title="Kuala Lumpur talks",
+            body="Tariffs on rare earths were discussed.",
+            published=datetime.date(2025, 10, 25),
+            topics=[trade],
+        ),
+        "visit": ArticleFactory(
+            title="Blinken visit", published=datetime.date(2024, 4, 20), topics=[taiwan]
+        ),
+    }
+
+
+def test_the_answer_has_the_shape_the_api_promises(client, tagged):
+    body = client.get("/api/articles/?q=tarif").json()
+    assert set(body) >= {"count", "next", "previous", "results", "facets", "expansions"}
+    assert (body["count"], body["next"], body["previous"], body["expansions"]) == (
+        1,
+        None,
+        None,
+        [],
+    )
+    article = tagged["call"]
+    assert body["results"] == [
+        {
+            "id": article.pk,
+            "url": f"http://testserver{article.get_absolute_url()}",
+            "title": "L'appel Trump-Xi",
+            "language": "fr",
+            "published": "2025-06",
+            "date_precision": "month",
+            "snippet": "Les <mark>tarifs</mark> &lt;et&gt; les terres rares.",
+            "topics": [{"slug": "trade", "name": "Trade and tariffs"}],
+            "events": [{"slug": "trump-xi-call-2025", "name": "Trump–Xi phone call"}],
+            "translations": [],
+        }
+    ]
+    assert body["facets"] == {
+        "language": [{"value": "fr", "label": "French", "count": 1}],
+        "topic": [{"value": "trade", "label": "Trade and tariffs", "count": 1}],
+        "event": [{"value": "trump-xi-call-2025", "label": "Trump–Xi phone call", "count": 1}],
+        "year": [{"value": 2025, "label": "2025", "count": 1}],
+        "source": [{"value": "Le Monde", "label": "Le Monde", "count": 1}],
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", ["Kuala Lumpur talks", "L'appel Trump-Xi", "Blinken visit"]),
+        ("language=fr", ["L'appel Trump-Xi"]),
+        ("language=fr&language=en", ["Kuala Lumpur talks", "L'appel Trump-Xi", "Blinken visit"]),
+        ("topic=trade", ["Kuala Lumpur talks", "L'appel Trump-Xi"]),
+        ("topic=trade&topic=taiwan", ["Kuala Lumpur talks", "L'appel Trump-Xi", "Blinken visit"]),
+        ("event=trump-xi-call-2025", ["L'appel Trump-Xi"]),
+        ("date_from=2025-06-15", ["Kuala Lumpur talks", "L'appel Trump-Xi"]),
+        ("date_to=2025-01-01", ["Blinken visit"]),
+        ("q=kuala", ["Kuala Lumpur talks"]),
+        ("q=kuala&language=fr", []),
+        ("q=rare", ["Kuala Lumpur talks", "L'appel Trump-Xi"]),
+        ("q=rare&sort=oldest", ["L'appel Trump-Xi", "Kuala Lumpur talks"]),
+        ("sort=oldest", ["Blinken visit", "L'appel Trump-Xi", "Kuala Lumpur talks"]),
+        (
+            "sort=relevance&page=1&expand=0",
+            ["Kuala Lumpur talks", "L'appel Trump-Xi", "Blinken visit"],
+        ),
+    ],
+)
+def test_the_parameters_of_the_list_page(client, tagged, query, expected):
+    assert titles(client.get(f"/api/articles/?{query}")) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ("language=xx", "language"),
+        ("language=fr&language=xx", "language"),
+        ("topic=no-such-topic", "topic"),
+        ("event=no-such-event", "event"),
+        ("date_from=yesterday", "date_from"),
+        ("date_to=2025-02-30", "date_to"),
+        ("date_from=2025-10-01&date_to=2025-01-01", "date_to"),
+        ("sort=bogus", "sort"),
+        ("page=abc", "page"),
+        ("page=0", "page"),
+        ("page=-1", "page"),
+        ("page=2", "page"),
+        ("page=" + "9" * 40, "page"),
+    ],
+)
+def test_a_bad_parameter_is_refused_and_named(client, tagged, query, parameter):
+    response = client.get(f"/api/articles/?{query}")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert body["error"]
+    assert list(body["errors"]) == [parameter]
+
+
+@pytest.mark.parametrize(
+    "q",
+    ["\x00", "trump\x00", "x" * 10_000, "rare " * 2000, '"', "'", '"""', "🤝", "OR", "-", "*"],
+)
+def test_no_query_text_is_a_server_error(client, tagged, q):
+    response = client.get("/api/articles/", {"q": q})
+    if "\x00" in q:
+        assert response.status_code == 400
+        assert list(response.json()["errors"]) == ["q"]
+    else:
+        assert response.status_code == 200
+        assert response.json()["count"] == (2 if q.startswith("rare") else 0)
+
+
+def test_next_and_previous_are_absolute_and_keep_the_other_parameters(client, tagged, settings):
+    settings.ARCHIVE_PAGE_SIZE = 1
+    body = client.get("/api/articles/?language=fr&language=en&q=&page=2").json()
+    assert body["count"] == 3
+    assert titles_of(body) == ["L'appel Trump-Xi"]
+    for link, page in ((body["next"], "3"), (body["previous"], "1")):
+        parts = urlsplit(link)
+        assert (parts.scheme, parts.netloc, parts.path) == ("http", "testserver", "/api/articles/")
+        assert parse_qs(parts.query, keep_blank_values=True) == {
+            "language": ["fr", "en"],
+            "q": [""],
+            "page": [page],
+        }
+    last = client.get(body["next"]).json()
+    assert titles_of(last) == ["Blinken visit"]
+    assert last["next"] is None
+    first = client.get(body["previous"]).json()
+    assert titles_of(first) == ["Kuala Lumpur talks"]
+    assert first["previous"] is None
+
+
+def titles_of(body):
+    return [article["title"] for article in body["results"]]
+
+
+def test_translations_and_expansions_from_the_seeds(client, seeds):
+    french, vietnamese = seeds["004"], seeds["004-vi"]
+    results = {article["id"]: article for article in client.get("/api/articles/").json()["results"]}
+    assert results[french.pk]["translations"] == [
+        {
+            "id": vietnamese.pk,
+            "url": f"http://testserver{vietnamese.get_absolute_url()}",
+            "language": "vi",
+            "title": vietnamese.title,
+        }
+    ]
+    assert [t["id"] for t in results[vietnamese.pk]["translations"]] == [french.pk]
+    assert results[seeds["000"].pk]["translations"] == []
+    body = client.get("/api/articles/?q=Putin").json()
+    assert body["count"] == 1
+    [expansion] = body["expansions"]
+    assert expansion["typed"] == "putin"
+    assert set(expansion["also"]) == {"Poetin", "Poutine", "普京"}
+    assert "<mark>Poetin</mark>" in body["results"][0]["snippet"]  # the name as found
+    body = client.get("/api/articles/?q=Putin&expand=0").json()
+    assert (body["count"], body["expansions"]) == (0, [])
