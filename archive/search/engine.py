@@ -12,15 +12,15 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Count, F
+from django.db.models import F
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import ExtractYear
 from django.utils.safestring import mark_safe
 
 from archive.search import cache
 from archive.search.analysis import words
-from archive.search.index import matching_sql, ranking
+from archive.search.index import matching_sql, ranked_sql
 from archive.search.query import expand, parse, to_fts5, to_tsquery
 from archive.search.snippets import Wanted, article_snippet, wanted_terms
 
@@ -37,7 +37,13 @@ class Search:
     wanted: Wanted = field(default_factory=Wanted)
     key: str = ""  # what identifies this query and its filters, for the cache
     version: str = ""  # the data version the answers are for (archive.search.cache)
+    ids_sql: tuple | None = None  # (sql, params) selecting the matching ids
     _ranked: list | None = None
+
+    def __post_init__(self):
+        if self.ids_sql is None:
+            self.ids_sql = _ids_sql(self.articles) or ("SELECT 0 WHERE 1 = 0", [])
+        self.key = f"{self.ids_sql[0]}|{self.ids_sql[1]!r}"
 
     @property
     def results(self):
@@ -45,12 +51,19 @@ class Search:
         return Results(self)
 
     def count(self):
-        return cache.remembered(("count", self.key), self.articles.count, version=self.version)
+        return cache.remembered(("count", self.key), self._count, version=self.version)
+
+    def _count(self):
+        if not self.articles.query.where:  # everything: the table's own count is cheaper
+            return self.articles.count()
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM ({self.ids_sql[0]}) matched", self.ids_sql[1])
+            return cursor.fetchone()[0]
 
     def facets(self):
         """{facet: [{"value", "label", "count"}]} for these matches, most frequent first."""
         return cache.remembered(
-            ("facets", self.key), lambda: facet_counts(self.articles), version=self.version
+            ("facets", self.key), lambda: facet_counts(self.ids_sql), version=self.version
         )
 
     def snippet(self, article):
@@ -93,7 +106,7 @@ class Results:
 
     def _page_ids(self, start, stop):
         search = self.search
-        ordered = search.articles.order_by(*_ORDER[search.sort]).values_list("pk", flat=True)
+        ordered = search.articles.order_by(*_order(search.sort)).values_list("pk", flat=True)
         if search._ranked is None:
             return list(ordered[start:stop])
         ranked = search._ranked
@@ -107,11 +120,13 @@ class Results:
         return ids
 
 
-_ORDER = {
-    "newest": (F("published").desc(nulls_last=True), "-pk"),
-    "oldest": (F("published").asc(nulls_last=True), "pk"),
-    "relevance": (F("published").desc(nulls_last=True), "-pk"),
-}
+def _order(sort):
+    # Undated articles last either way, written so that each database can read the
+    # publication date index in order instead of sorting every match.
+    is_postgresql = connection.vendor == "postgresql"
+    if sort == "oldest":
+        return F("published").asc(nulls_last=None if is_postgresql else True), "pk"
+    return F("published").desc(nulls_last=True if is_postgresql else None), "-pk"
 
 
 def articles_search(*, queryset, text, across_languages=True, sort=None):
@@ -127,87 +142,117 @@ def articles_search(*, queryset, text, across_languages=True, sort=None):
     version = cache.data_version()
     if not has_text:
         sort = "newest" if sort == "relevance" else sort
-        return Search(queryset, sort=sort, key=_key(queryset), version=version)
+        return Search(queryset, sort=sort, version=version)
     parsed = parse(text)
     if parsed.is_empty:
         notes = [*parsed.notes, "There was nothing to search for."]
-        return Search(queryset.none(), notes, sort=sort, key="none")
+        return Search(queryset.none(), notes, sort=sort, version=version)
     expansions = []
     if across_languages:
         parsed, expansions = expand(parsed, thesaurus())
-    expression, headline_expression = _written(parsed.required)
-    matches = queryset
-    if parsed.required:
-        matches = matches.filter(pk__in=RawSQL(*matching_sql(expression)))
-    for node in parsed.excluded:
-        matches = matches.exclude(pk__in=RawSQL(*matching_sql(_written([node])[0])))
+    notes, wanted = list(parsed.notes), wanted_terms(parsed.required)
+    if not parsed.required:
+        # Only exclusions: every other article of the queryset, newest first.
+        excluded = _written(parsed.excluded)[0].replace(" AND ", " OR ").replace(" & ", " | ")
+        matches = queryset.exclude(pk__in=RawSQL(*matching_sql(excluded)))
+        sort = "newest" if sort == "relevance" else sort
+        return Search(matches, notes, expansions, sort=sort, wanted=wanted, version=version)
+    expression, headline_expression = _written(parsed.required, parsed.excluded)
+    within = _within(queryset)
+    ids_sql = matching_sql(expression, within=within)
     search = Search(
-        matches,
-        list(parsed.notes),
+        queryset.filter(pk__in=RawSQL(*ids_sql)),
+        notes,
         expansions,
-        sort=sort if parsed.required else ("newest" if sort == "relevance" else sort),
-        wanted=wanted_terms(parsed.required),
-        key=_key(matches),
+        sort=sort,
+        wanted=wanted,
         version=version,
+        ids_sql=ids_sql,
     )
     if search.sort == "relevance":
         search._ranked = cache.remembered(
-            ("ranked", search.key, settings.ARCHIVE_SEARCH_RANKED),
-            lambda: _ranked(matches, expression, headline_expression),
+            ("ranked", search.key, headline_expression, settings.ARCHIVE_SEARCH_RANKED),
+            lambda: _ranked(search.articles, expression, headline_expression, within),
             version=version,
         )
     return search
 
 
-def _written(nodes):
+def _written(required, excluded=()):
     """The query for the database in use, and the same query limited to the headlines."""
     if connection.vendor == "postgresql":
-        return to_tsquery(nodes), to_tsquery(nodes, weights="A")
-    expression = to_fts5(nodes)
-    return expression, f"{{title}} : ({expression})"
+        expression = to_tsquery(required)
+        if excluded:
+            expression = f"({expression})" + "".join(f" & !({to_tsquery([n])})" for n in excluded)
+        return expression, to_tsquery(required, weights="A")
+    expression = to_fts5(required)
+    headline = f"{{title}} : ({expression})"
+    if excluded:
+        expression = f"({expression}) NOT ({' OR '.join(to_fts5([n]) for n in excluded)})"
+        headline = f"({headline}) NOT ({' OR '.join(to_fts5([n]) for n in excluded)})"
+    return expression, headline
 
 
-def _ranked(matches, expression, headline_expression):
+def _within(queryset):
+    """The reader's other filters as (sql, params) selecting ids, or None when there are none."""
+    if not queryset.query.where:
+        return None
+    return _ids_sql(queryset) or ("SELECT 0 WHERE 1 = 0", [])
+
+
+def _ids_sql(queryset):
+    """(sql, params) selecting the ids of a queryset; None when it cannot match anything."""
+    try:
+        return queryset.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:
+        return None
+
+
+def _ranked(matches, expression, headline_expression, within):
     """The best candidates' ids in relevance order (see the module's docstring)."""
     limit = settings.ARCHIVE_SEARCH_RANKED
-    newest = matches.order_by(*_ORDER["newest"]).values_list("pk", "published")
-    headline = newest.filter(pk__in=RawSQL(*matching_sql(headline_expression)))
-    published = dict(headline[:limit])
-    published.update(newest[:limit])
-    scores = ranking(expression, headline_expression, list(published))
+    scores = {}
+    with connection.cursor() as cursor:
+        cursor.execute(*ranked_sql(headline_expression, within=within, limit=limit))
+        scores.update((pk, (True, score)) for pk, score in cursor.fetchall())
+        cursor.execute(*ranked_sql(expression, within=within, limit=limit))
+        for pk, score in cursor.fetchall():
+            scores.setdefault(pk, (False, score))
+    published = dict(matches.filter(pk__in=scores).values_list("pk", "published"))
     oldest = datetime.date.min
+    candidates = [pk for pk in scores if pk in published]
     return sorted(
-        published,
-        key=lambda pk: (
-            *scores.get(pk, (False, 0.0)),
-            published[pk] or oldest,
-            pk,
-        ),
+        candidates,
+        key=lambda pk: (*scores[pk], published[pk] or oldest, pk),
         reverse=True,
     )
 
 
-def _key(queryset):
-    """The SQL of a queryset and its parameters: equal keys, equal answers (at one version)."""
-    sql, params = queryset.order_by().values("pk").query.sql_with_params()
-    return f"{sql}|{params!r}"
-
-
-def facet_counts(matches):
+def facet_counts(ids_sql):
+    """{facet: [{"value", "label", "count"}]} for the articles `ids_sql` selects."""
     from archive.models import Article, Event, Language, Topic
 
-    # Counting over the ids keeps the joins of the reader's filters from counting twice.
-    ids = matches.order_by().values("pk")
-    articles = Article.objects.filter(pk__in=ids).order_by()
-    rows = articles.values("language_id", "source_name", year=ExtractYear("published"))
+    sql, params = ids_sql
+    year = (
+        "CAST(EXTRACT(YEAR FROM published) AS integer)"
+        if connection.vendor == "postgresql"
+        else "CAST(substr(published, 1, 4) AS integer)"
+    )
     by = {"language": {}, "year": {}, "source": {}}
-    for row in rows.annotate(count=Count("pk")):
-        for facet, value in (
-            ("language", row["language_id"]),
-            ("year", row["year"]),
-            ("source", row["source_name"]),
-        ):
-            by[facet][value] = by[facet].get(value, 0) + row["count"]
+    with connection.cursor() as cursor:
+        # Over the ids, so that the joins of the reader's filters cannot count twice.
+        cursor.execute(
+            f"SELECT language_id, {year}, source_name, COUNT(*) FROM {Article._meta.db_table} "
+            f"WHERE id IN ({sql}) GROUP BY 1, 2, 3",
+            params,
+        )
+        for language_id, published_year, source_name, count in cursor.fetchall():
+            for facet, value in (
+                ("language", language_id),
+                ("year", published_year),
+                ("source", source_name),
+            ):
+                by[facet][value] = by[facet].get(value, 0) + count
     languages = {
         pk: (code, name) for pk, code, name in Language.objects.values_list("pk", "code", "name_en")
     }
@@ -226,13 +271,14 @@ def facet_counts(matches):
         ],
     }
     for facet, model in (("topic", Topic), ("event", Event)):
-        through = Article._meta.get_field(f"{facet}s").remote_field.through
-        counts = dict(
-            through.objects.filter(article_id__in=ids)
-            .values_list(f"{facet}_id")
-            .annotate(count=Count("article_id"))
-            .order_by()
-        )
+        through = Article._meta.get_field(f"{facet}s").remote_field.through._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {facet}_id, COUNT(*) FROM {through} "
+                f"WHERE article_id IN ({sql}) GROUP BY 1",
+                params,
+            )
+            counts = dict(cursor.fetchall())
         labels = model.objects.filter(pk__in=counts).values_list("pk", "slug", "name")
         result[facet] = [
             {"value": slug, "label": name, "count": counts[pk]} for pk, slug, name in labels

@@ -204,47 +204,41 @@ def indexed_ids():
         return {row[0] for row in cursor.fetchall()}
 
 
-def matching_sql(expression):
-    """SQL selecting the ids of indexed articles that match a written query, and its params."""
+def matching_sql(expression, *, within=None):
+    """SQL selecting the ids of indexed articles that match a written query, and its params.
+
+    `within` (sql, params) limits them to those ids: the reader's other filters. On SQLite
+    it is written `+rowid IN`, which FTS5 reads as a filter on its scan rather than as one
+    index lookup per id (each of which would run the whole query again).
+    """
     if connection.vendor == "postgresql":
-        return f"SELECT article_id FROM {TABLE} WHERE document @@ %s::tsquery", [expression]
-    return f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [expression]
+        sql, params = f"SELECT article_id FROM {TABLE} WHERE document @@ %s::tsquery", [expression]
+        key = "article_id"
+    else:
+        sql, params = f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [expression]
+        key = "+rowid"
+    if within is not None:
+        sql, params = f"{sql} AND {key} IN ({within[0]})", [*params, *within[1]]
+    return sql, params
 
 
-def ranking(expression, headline_expression, ids):
-    """{id: (whether the headlines match, score)} for these articles; higher scores first.
+def ranked_sql(expression, *, within=None, limit):
+    """SQL for (id, score) of the `limit` most recently added matches, higher scores better.
 
     Headlines weigh most, then the standfirst, the body and the captions: bm25 with column
     weights on SQLite, ts_rank_cd (which also rewards matches close together) with field
-    weights on PostgreSQL.
+    weights on PostgreSQL. Scoring only the newest matches keeps the cost of a query bounded
+    however many articles match (see archive.search.engine).
     """
-    scores = {}
-    with connection.cursor() as cursor:
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            if connection.vendor == "postgresql":
-                cursor.execute(
-                    "SELECT article_id, document @@ %s::tsquery, "
-                    "ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', document, %s::tsquery) "
-                    f"FROM {TABLE} WHERE article_id = ANY(%s)",
-                    [headline_expression, expression, chunk],
-                )
-                scores.update((pk, (headline, score)) for pk, headline, score in cursor)
-                continue
-            placeholders = ", ".join(["%s"] * len(chunk))
-            cursor.execute(
-                f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s AND rowid IN ({placeholders})",
-                [headline_expression, *chunk],
-            )
-            headlines = {row[0] for row in cursor}
-            # bm25 is lower for better matches; negated so that higher is better on both.
-            cursor.execute(
-                f"SELECT rowid, -bm25({TABLE}, 10.0, 4.0, 1.0, 0.5) FROM {TABLE} "
-                f"WHERE {TABLE} MATCH %s AND rowid IN ({placeholders})",
-                [expression, *chunk],
-            )
-            scores.update((pk, (pk in headlines, score)) for pk, score in cursor)
-    return scores
+    sql, params = matching_sql(expression, within=within)
+    if connection.vendor == "postgresql":
+        score = "ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', document, %s::tsquery)"
+        sql = sql.replace("SELECT article_id", f"SELECT article_id, {score}", 1)
+        return f"{sql} ORDER BY article_id DESC LIMIT %s", [expression, *params, limit]
+    # bm25 is lower for better matches; negated so that higher is better on both.
+    score = f"-bm25({TABLE}, 10.0, 4.0, 1.0, 0.5)"
+    sql = sql.replace("SELECT rowid", f"SELECT rowid, {score}", 1)
+    return f"{sql} ORDER BY rowid DESC LIMIT %s", [*params, limit]
 
 
 def _tsvector(terms):
