@@ -179,17 +179,18 @@ def articles_search(*, queryset, text, across_languages=True, sort=None):
 
 
 def _written(required, excluded=()):
-    """The query for the database in use, and the same query limited to the headlines."""
+    """The query for the database in use, and what the headlines must match for the
+    headline-first ranking (on PostgreSQL, with the whole query also matching)."""
     if connection.vendor == "postgresql":
         expression = to_tsquery(required)
         if excluded:
             expression = f"({expression})" + "".join(f" & !({to_tsquery([n])})" for n in excluded)
-        return expression, to_tsquery(required, weights="A")
+        return expression, to_tsquery(required)
     expression = to_fts5(required)
     headline = f"{{title}} : ({expression})"
     if excluded:
-        expression = f"({expression}) NOT ({' OR '.join(to_fts5([n]) for n in excluded)})"
-        headline = f"({headline}) NOT ({' OR '.join(to_fts5([n]) for n in excluded)})"
+        unwanted = " OR ".join(to_fts5([node]) for node in excluded)
+        expression, headline = f"({expression}) NOT ({unwanted})", f"({headline}) NOT ({unwanted})"
     return expression, headline
 
 
@@ -213,12 +214,18 @@ def _ranked(matches, expression, headline_expression, within):
     limit = settings.ARCHIVE_SEARCH_RANKED
     scores = {}
     with connection.cursor() as cursor:
-        cursor.execute(*ranked_sql(headline_expression, within=within, limit=limit))
+        cursor.execute(
+            *ranked_sql(
+                expression, headline_expression=headline_expression, within=within, limit=limit
+            )
+        )
         scores.update((pk, (True, score)) for pk, score in cursor.fetchall())
         cursor.execute(*ranked_sql(expression, within=within, limit=limit))
         for pk, score in cursor.fetchall():
             scores.setdefault(pk, (False, score))
-    published = dict(matches.filter(pk__in=scores).values_list("pk", "published"))
+    # The candidates are matches already: looked up by id, without the query again.
+    articles = matches.model.objects.filter(pk__in=list(scores))
+    published = dict(articles.values_list("pk", "published"))
     oldest = datetime.date.min
     candidates = [pk for pk in scores if pk in published]
     return sorted(

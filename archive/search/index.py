@@ -32,13 +32,30 @@ def create_sql(vendor):
         return [
             # No foreign key: Django empties tables with TRUNCATE, which a reference from
             # here would refuse. Deleting an article deletes its row (archive.search.signals).
-            f"CREATE TABLE {TABLE} (article_id bigint PRIMARY KEY, document tsvector NOT NULL)",
+            f"CREATE TABLE {TABLE} (article_id bigint PRIMARY KEY, document tsvector NOT NULL, "
+            "headline tsvector NOT NULL DEFAULT ''::tsvector)",
             f"CREATE INDEX {TABLE}_document ON {TABLE} USING gin (document)",
+            *headline_sql(),
         ]
     columns = ", ".join(FIELDS)
     return [
         f"CREATE VIRTUAL TABLE {TABLE} USING fts5({columns}, "
         "tokenize = 'unicode61 remove_diacritics 0')"
+    ]
+
+
+def headline_sql():
+    """PostgreSQL: the headlines' terms on their own, with a GIN index of their own.
+
+    A weight-restricted query ('china':A) cannot be answered from the GIN index alone:
+    PostgreSQL would read every matching document to check its weights, which for a word
+    found in most articles means most of the table. A headline-only tsvector answers
+    "which headlines match" from its own index. (SQLite's FTS5 filters by column natively.)
+    """
+    return [
+        f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS headline tsvector NOT NULL "
+        "DEFAULT ''::tsvector",
+        f"CREATE INDEX IF NOT EXISTS {TABLE}_headline ON {TABLE} USING gin (headline)",
     ]
 
 
@@ -76,14 +93,14 @@ def articles_index(articles):
 def row_values(terms):
     """What the index row of these terms holds, for the database in use."""
     if connection.vendor == "postgresql":
-        return (_tsvector(terms),)
+        return _tsvector(terms), _tsvector({"title": terms["title"]})
     return tuple(" ".join(terms[name]) for name in FIELDS)
 
 
 def rows_add(rows):
     """Add (article id, *row_values) rows for articles that have none yet."""
     if connection.vendor == "postgresql":
-        rows_insert(TABLE, ["article_id", "document"], rows)
+        rows_insert(TABLE, ["article_id", "document", "headline"], rows)
     else:
         rows_insert(TABLE, ["rowid", *FIELDS], rows)
 
@@ -95,8 +112,9 @@ def rows_write(rows):
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.executemany(
-                f"INSERT INTO {TABLE} (article_id, document) VALUES (%s, %s::tsvector) "
-                "ON CONFLICT (article_id) DO UPDATE SET document = EXCLUDED.document",
+                f"INSERT INTO {TABLE} (article_id, document, headline) "
+                "VALUES (%s, %s::tsvector, %s::tsvector) ON CONFLICT (article_id) "
+                "DO UPDATE SET document = EXCLUDED.document, headline = EXCLUDED.headline",
                 [(pk, *row_values(terms)) for pk, terms in rows],
             )
         else:
@@ -175,16 +193,22 @@ def _outdated(articles):
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                f"SELECT article_id, document FROM {TABLE} WHERE article_id IN ({placeholders})",
+                f"SELECT article_id, document::text, headline::text FROM {TABLE} "
+                f"WHERE article_id IN ({placeholders})",
                 list(expected),
             )
-            stored = dict(cursor.fetchall())
+            stored = {pk: values for pk, *values in cursor.fetchall()}
+            # PostgreSQL's own text form of what the row should hold, to compare like with like.
             cursor.execute(
-                "SELECT " + ", ".join(["%s::tsvector::text"] * len(expected)),
-                [_tsvector(terms) for terms in expected.values()],
+                "SELECT " + ", ".join(["%s::tsvector::text"] * (2 * len(expected))),
+                [value for terms in expected.values() for value in row_values(terms)],
             )
-            wanted = dict(zip(expected, cursor.fetchone(), strict=True))
-            return [pk for pk in expected if stored.get(pk) != wanted[pk]]
+            wanted = cursor.fetchone()
+            return [
+                pk
+                for number, pk in enumerate(expected)
+                if stored.get(pk) != list(wanted[2 * number : 2 * number + 2])
+            ]
         cursor.execute(
             f"SELECT rowid, {', '.join(FIELDS)} FROM {TABLE} WHERE rowid IN ({placeholders})",
             list(expected),
@@ -222,22 +246,29 @@ def matching_sql(expression, *, within=None):
     return sql, params
 
 
-def ranked_sql(expression, *, within=None, limit):
+def ranked_sql(expression, *, headline_expression=None, within=None, limit):
     """SQL for (id, score) of the `limit` most recently added matches, higher scores better.
 
-    Headlines weigh most, then the standfirst, the body and the captions: bm25 with column
-    weights on SQLite, ts_rank_cd (which also rewards matches close together) with field
-    weights on PostgreSQL. Scoring only the newest matches keeps the cost of a query bounded
-    however many articles match (see archive.search.engine).
+    With `headline_expression`, only articles whose headlines match it too. Headlines weigh
+    most, then the standfirst, the body and the captions: bm25 with column weights on
+    SQLite, ts_rank_cd (which also rewards matches close together) with field weights on
+    PostgreSQL. Scoring only the newest matches bounds the cost of a query however many
+    articles match (see archive.search.engine).
     """
-    sql, params = matching_sql(expression, within=within)
     if connection.vendor == "postgresql":
-        score = "ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', document, %s::tsquery)"
-        sql = sql.replace("SELECT article_id", f"SELECT article_id, {score}", 1)
-        return f"{sql} ORDER BY article_id DESC LIMIT %s", [expression, *params, limit]
+        sql, params = matching_sql(expression, within=within)
+        if headline_expression:
+            sql = sql.replace(" WHERE ", " WHERE headline @@ %s::tsquery AND ", 1)
+            params = [headline_expression, *params]
+        # Only the chosen few are scored: ts_rank_cd reads the whole document of each.
+        return (
+            f"SELECT article_id, ts_rank_cd('{{0.1, 0.2, 0.4, 1.0}}', document, %s::tsquery) "
+            f"FROM {TABLE} WHERE article_id IN ({sql} ORDER BY article_id DESC LIMIT %s)",
+            [expression, *params, limit],
+        )
+    sql, params = matching_sql(headline_expression or expression, within=within)
     # bm25 is lower for better matches; negated so that higher is better on both.
-    score = f"-bm25({TABLE}, 10.0, 4.0, 1.0, 0.5)"
-    sql = sql.replace("SELECT rowid", f"SELECT rowid, {score}", 1)
+    sql = sql.replace("SELECT rowid", f"SELECT rowid, -bm25({TABLE}, 10.0, 4.0, 1.0, 0.5)", 1)
     return f"{sql} ORDER BY rowid DESC LIMIT %s", [*params, limit]
 
 
@@ -247,7 +278,7 @@ def _tsvector(terms):
     position = 0
     for name in FIELDS:
         weight = WEIGHTS[name]
-        for term in terms[name]:
+        for term in terms.get(name, ()):
             position = min(position + 1, MAX_POSITION)
             positions.setdefault(term, []).append(f"{position}{weight}")
         position = min(position + 1, MAX_POSITION)  # no phrase across two fields
