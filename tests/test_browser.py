@@ -115,3 +115,23 @@ def test_a_reader_searches_across_inflections_and_scripts(page, live_server, see
     page.get_by_label("Search").fill('"unclosed')
     page.get_by_role("button", name="Filter").click()
     expect(page.get_by_role("status").first).to_contain_text("was not closed")
+
+
+def test_a_reader_sees_marked_passages_narrows_by_facet_and_reorders(page, live_server, seeds):
+    page.goto(f"{live_server.url}/articles/?q=rare+earths")
+    expect(page.locator("article.card")).to_have_count(3)
+    expect(page.locator("article.card .excerpt mark").first).to_be_visible()
+    expect(page.locator("article.card mark", has_text="đất hiếm")).to_have_count(1)
+
+    facets = page.get_by_role("region", name="Narrow down")
+    facets.get_by_role("link", name="French").click()
+    expect(page.locator("article.card")).to_have_count(2)
+    expect(page.get_by_label("Search")).to_have_value("rare earths")
+
+    page.get_by_label("Order").select_option("oldest")
+    page.get_by_role("button", name="Filter").click()
+    dates = page.locator("article.card time").evaluate_all(
+        "times => times.map(t => t.getAttribute('datetime'))"
+    )
+    assert dates == sorted(dates)
+    expect(page.get_by_label("Order")).to_have_value("oldest")
