@@ -28,6 +28,9 @@ class Wanted:
 
     terms: tuple[Term, ...] = ()
     phrases: tuple[tuple[Term, ...], ...] = ()
+    # A passage with this many different matched words is good enough: the search for a
+    # better one stops there (one per thing the reader asked for, at most three).
+    enough: int = 1
 
     def __bool__(self):
         return bool(self.terms or self.phrases)
@@ -77,7 +80,7 @@ def wanted_terms(nodes):
 
     for node in nodes:
         collect(node)
-    return Wanted(tuple(terms), tuple(phrases))
+    return Wanted(tuple(terms), tuple(phrases), enough=max(1, min(len(nodes), 3)))
 
 
 def article_snippet(article, wanted):
@@ -93,6 +96,8 @@ def article_snippet(article, wanted):
         score = (len({spans[index][2] for index in hits}), len(hits))
         if hits and (best is None or score > best[0]):
             best = (score, text, spans, hits)
+            if score[0] >= wanted.enough:
+                break
     if best is None:
         return _plain(article.excerpt, language)
     _, text, spans, hits = best
