@@ -211,7 +211,8 @@ def measure(*, articles, out=print):
         is_peer = variant.startswith("modelsearch")
         repeats = 1 if is_peer else REPEATS
         order = random.Random(7).sample(mix, len(mix)) if is_peer else mix
-        run(*mix[0])  # warms the process: imports, connections, the thesaurus
+        with contextlib.suppress(TimedOut):
+            run(*mix[0])  # warms the process: imports, connections, the thesaurus
         samples, began, timed_out = [], time.perf_counter(), 0
         for q, filters in order:
             if is_peer and time.perf_counter() - began > PEER_BUDGET_SECONDS:
