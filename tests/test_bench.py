@@ -1,5 +1,8 @@
+from archive.bench import search as search_bench
 from archive.bench.corpus import COMMON, LANGUAGES, articles, write_jsonl
 from archive.bench.ingest import Run, table
+from archive.filters import ArticleFilter
+from archive.models import Article
 
 
 def test_the_corpus_is_the_same_on_every_run_and_in_every_language():
@@ -26,3 +29,39 @@ def test_the_table_gives_rates_as_ratios_of_the_loader():
     rows = table(runs).splitlines()
     assert rows[2] == "| sqlite | loader | 1,000 | 1.0 | 1,000 | 1.00 | 300 MB |"
     assert rows[3] == "| sqlite | baseline | 1,000 | 0.2 | 4,000 | 4.00 | 60 MB |"
+
+
+# --- The search benchmark ---------------------------------------------------------------------
+
+
+def test_the_search_mix_is_fifty_fixed_queries_the_api_accepts(client, db):
+    mix = search_bench.queries()
+    assert len(mix) == 50
+    assert mix == search_bench.queries()
+    for q, filters in mix:
+        response = client.get("/api/articles/", search_bench._filterset_data(q, filters))
+        assert response.status_code == 200, (q, filters, response.content)
+
+
+def test_tantivy_answers_the_mix_with_the_archives_own_counts(seeds, tmp_path, monkeypatch):
+    """The engine's limit is measured on the same question: same terms, same matches."""
+    monkeypatch.setattr(search_bench, "BENCH_DIR", tmp_path)
+    tantivy_counts = search_bench._tantivy(len(seeds), out=lambda *_: None, counts=True)
+    found = 0
+    for q, filters in search_bench.queries():
+        data = search_bench._filterset_data(q, filters)
+        ours = ArticleFilter(data, queryset=Article.objects.all()).search().count()
+        assert tantivy_counts(q, filters) == ours, (q, filters)
+        found += ours > 0
+    assert found >= 25  # most of the mix finds something in the seeds
+
+
+def test_the_search_table_gives_p95_as_ratios_and_marks_stopped_queries():
+    timings = [
+        search_bench.Timing("sqlite", "search module, cold", 10.0, 40.0, 150),
+        search_bench.Timing("sqlite", "modelsearch (peer)", 900.0, 30000.0, 20, timed_out=3),
+        search_bench.Timing("sqlite", "tantivy (limit)", 1.0, 4.0, 150),
+    ]
+    rows = search_bench.table(timings, articles=1000).splitlines()
+    assert rows[2] == "| sqlite | search module, cold | 150 | 10.0 | 40.0 | 10.00 | 0.00 |"
+    assert rows[3].startswith("| sqlite | modelsearch (peer) | 20 (3 stopped at 30 s) | ≥ 900.0 |")
