@@ -10,3 +10,19 @@ from archive.text import fold
 def test_fold_drops_case_accents_and_tones_and_keeps_the_length(text, folded):
     assert fold(text) == folded
     assert len(fold(text)) == len(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Een lange Nederlandse tekst over Oekraïne en de VS. " * 20,  # few accents: by runs
+        "Việc Bắc Kinh ngừng xuất khẩu đất hiếm sau khi Mỹ áp thuế. " * 20,  # many: at once
+        "Een İ in een lange Nederlandse tekst. " * 20,  # İ lowers to two characters
+        "ΣΊΣΥΦΟΣ en Σίσυφος",  # a final sigma folds like any other
+        "中国和美国的贸易谈判。Ｔrump " * 20,
+    ],
+)
+def test_fold_gives_the_same_letters_by_runs_as_one_by_one(text):
+    one_by_one = "".join(fold(character) for character in text)
+    assert fold(text) == one_by_one
+    assert len(fold(text)) == len(text)
