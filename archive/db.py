@@ -18,3 +18,17 @@ def rows_insert(table, columns, rows):
             cursor.executemany(
                 f"INSERT INTO {quote(table)} ({names}) VALUES ({placeholders})", rows
             )
+
+
+def statistics_refresh(tables):
+    """Bring the query planner's statistics up to date after a large load.
+
+    PostgreSQL's autovacuum would get there in its own time (and is sometimes off); until it
+    does, the planner guesses, for instance that a common word matches a handful of rows.
+    """
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {', '.join(quote(table) for table in tables)}")
+        else:
+            cursor.execute("PRAGMA optimize")

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.db.models import Q
 
+from archive.db import statistics_refresh
 from archive.ingest.catalogue import CATALOGUE_FILENAME, catalogue_load
 from archive.ingest.metadata import Metadata, parse_yaml, split_front_matter
 from archive.ingest.prepare import Preparer, Record, records_prepare, source_hash
@@ -30,6 +31,9 @@ TEXT_SUFFIXES = {".txt", ".md"}
 JSONL_SUFFIXES = {".jsonl"}
 SIDECAR_SUFFIXES = (".yaml", ".yml")
 JSONL_BATCH = 500
+# After writing this many articles, the loader refreshes the query planner's statistics.
+STATISTICS_AFTER = 1000
+STATISTICS_TABLES = ["archive_article", "archive_search", "archive_tagsuggestion"]
 # Below this size a JSON Lines file is prepared in-process: starting workers costs more.
 PARALLEL_FROM_BYTES = 8 * 1024 * 1024
 
@@ -48,21 +52,27 @@ def articles_load(*, paths, dry_run=False) -> Iterator[Outcome]:
             yield _catalogue_outcome(path)
         context = LoadContext()
         preparer = Preparer(tagger=context.tagger, processes=settings.ARCHIVE_INGEST_WORKERS)
+        written = 0
         try:
             for path in files:
                 suffix = path.suffix.lower()
                 if suffix in TEXT_SUFFIXES:
-                    yield from text_file_ingest(path=path, context=context)
+                    outcomes = text_file_ingest(path=path, context=context)
                 elif suffix in JSONL_SUFFIXES:
-                    yield from jsonl_file_ingest(path=path, context=context, preparer=preparer)
+                    outcomes = jsonl_file_ingest(path=path, context=context, preparer=preparer)
                 else:
                     reason = "not an article file (.txt, .md, .jsonl)"
-                    yield Outcome(display_path(path), Status.FAILED, reason)
+                    outcomes = [Outcome(display_path(path), Status.FAILED, reason)]
+                for outcome in outcomes:
+                    written += outcome.status in (Status.CREATED, Status.UPDATED)
+                    yield outcome
         finally:
             preparer.close()
         translations_resolve()
         if dry_run:
             transaction.set_rollback(True)
+        elif written >= STATISTICS_AFTER:
+            statistics_refresh(STATISTICS_TABLES)
 
 
 def text_file_ingest(*, path, context) -> list[Outcome]:
