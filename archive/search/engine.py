@@ -20,7 +20,13 @@ from django.utils.safestring import mark_safe
 
 from archive.search import cache
 from archive.search.analysis import words
-from archive.search.index import FACETS_INDEX, matching_sql, ranked_sql, year_sql
+from archive.search.index import (
+    FACETS_INDEX,
+    index_first,
+    matching_sql,
+    ranked_sql,
+    year_sql,
+)
 from archive.search.query import expand, parse, to_fts5, to_tsquery
 from archive.search.snippets import Wanted, article_snippet, wanted_terms
 
@@ -61,7 +67,7 @@ class Search:
     def _count(self):
         if not self.articles.query.where:  # everything: the table's own count is cheaper
             return self.articles.count()
-        with connection.cursor() as cursor:
+        with index_first(), connection.cursor() as cursor:
             cursor.execute(f"SELECT COUNT(*) FROM ({self.ids_sql[0]}) matched", self.ids_sql[1])
             return cursor.fetchone()[0]
 
@@ -69,7 +75,7 @@ class Search:
         """{facet: [{"value", "label", "count"}]} for these matches, most frequent first."""
         return cache.remembered(
             ("facets", self.key),
-            lambda: facet_counts(self.ids_sql, most=self._is_most()),
+            lambda: _index_first(facet_counts, self.ids_sql, most=self._is_most()),
             version=self.version,
         )
 
@@ -95,7 +101,7 @@ class Results:
         search, start, stop = self.search, page.start or 0, page.stop
         snippets = cache.remembered(
             ("page", search.key, search.sort, start, stop, search.wanted),
-            lambda: self._snippets(self._page_ids(start, stop)),
+            lambda: self._snippets(_index_first(self._page_ids, start, stop)),
             version=search.version,
         )
         articles = search.articles.model.objects.select_related("language").in_bulk(snippets)
@@ -118,13 +124,18 @@ class Results:
             return list(ordered[start:stop])
         ranked = search._ranked
         ids = ranked[start:stop]
-        if stop is None or stop > len(ranked):
+        if (stop is None or stop > len(ranked)) and search.count() > len(ranked):
             # Past the ranked candidates, the other matches follow, newest first.
             rest = ordered.exclude(pk__in=ranked)
             ids += list(
                 rest[max(0, start - len(ranked)) : None if stop is None else stop - len(ranked)]
             )
         return ids
+
+
+def _index_first(function, *args, **kwargs):
+    with index_first():
+        return function(*args, **kwargs)
 
 
 def _order(sort):
@@ -179,7 +190,7 @@ def articles_search(*, queryset, text, across_languages=True, sort=None):
     if search.sort == "relevance":
         search._ranked = cache.remembered(
             ("ranked", search.key, headline_expression, settings.ARCHIVE_SEARCH_RANKED),
-            lambda: _ranked(search.articles, expression, headline_expression, within),
+            lambda: _index_first(_ranked, search.articles, expression, headline_expression, within),
             version=version,
         )
     return search
