@@ -1,6 +1,10 @@
+import datetime
+
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
+
+from tests.factories import ArticleFactory, EventFactory, LanguageFactory, TopicFactory
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -26,3 +30,32 @@ def seeds(db, settings):
             name = f"{name}-{outcome.article.language.code}"
         articles[name] = outcome.article
     return articles
+
+
+@pytest.fixture
+def tagged():
+    """Three articles in two languages, two topics, one event, three dates."""
+    trade = TopicFactory(name="Trade and tariffs", slug="trade")
+    taiwan = TopicFactory(name="Taiwan", slug="taiwan")
+    call = EventFactory(name="Trump–Xi phone call", slug="trump-xi-call-2025")
+    return {
+        "call": ArticleFactory(
+            title="L'appel Trump-Xi",
+            body="Les tarifs <et> les terres rares.",
+            language=LanguageFactory(code="fr"),
+            published=datetime.date(2025, 6, 1),
+            date_precision="month",
+            topics=[trade],
+            events=[call],
+            source_name="Le Monde",
+        ),
+        "talks": ArticleFactory(
+            title="Kuala Lumpur talks",
+            body="Tariffs on rare earths were discussed.",
+            published=datetime.date(2025, 10, 25),
+            topics=[trade],
+        ),
+        "visit": ArticleFactory(
+            title="Blinken visit", published=datetime.date(2024, 4, 20), topics=[taiwan]
+        ),
+    }

@@ -1,9 +1,8 @@
-import datetime
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.factories import ArticleFactory, EventFactory, LanguageFactory, TopicFactory
+from tests.cases import LIST_CASES
 
 pytestmark = pytest.mark.django_db
 
@@ -11,35 +10,6 @@ pytestmark = pytest.mark.django_db
 def titles(response):
     assert response.status_code == 200, response.content
     return [article["title"] for article in response.json()["results"]]
-
-
-@pytest.fixture
-def tagged():
-    """Three articles in two languages, two topics, one event, three dates."""
-    trade = TopicFactory(name="Trade and tariffs", slug="trade")
-    taiwan = TopicFactory(name="Taiwan", slug="taiwan")
-    call = EventFactory(name="Trump–Xi phone call", slug="trump-xi-call-2025")
-    return {
-        "call": ArticleFactory(
-            title="L'appel Trump-Xi",
-            body="Les tarifs <et> les terres rares.",
-            language=LanguageFactory(code="fr"),
-            published=datetime.date(2025, 6, 1),
-            date_precision="month",
-            topics=[trade],
-            events=[call],
-            source_name="Le Monde",
-        ),
-        "talks": ArticleFactory(
-            title="Kuala Lumpur talks",
-            body="Tariffs on rare earths were discussed.",
-            published=datetime.date(2025, 10, 25),
-            topics=[trade],
-        ),
-        "visit": ArticleFactory(
-            title="Blinken visit", published=datetime.date(2024, 4, 20), topics=[taiwan]
-        ),
-    }
 
 
 def test_the_answer_has_the_shape_the_api_promises(client, tagged):
@@ -75,28 +45,7 @@ def test_the_answer_has_the_shape_the_api_promises(client, tagged):
     }
 
 
-@pytest.mark.parametrize(
-    ("query", "expected"),
-    [
-        ("", ["Kuala Lumpur talks", "L'appel Trump-Xi", "Blinken visit"]),
-        ("language=fr", ["L'appel Trump-Xi"]),
-        ("language=fr&language=en", ["Kuala Lumpur talks", "L'appel Trump-Xi", "Blinken visit"]),
-        ("topic=trade", ["Kuala Lumpur talks", "L'appel Trump-Xi"]),
-        ("topic=trade&topic=taiwan", ["Kuala Lumpur talks", "L'appel Trump-Xi", "Blinken visit"]),
-        ("event=trump-xi-call-2025", ["L'appel Trump-Xi"]),
-        ("date_from=2025-06-15", ["Kuala Lumpur talks", "L'appel Trump-Xi"]),
-        ("date_to=2025-01-01", ["Blinken visit"]),
-        ("q=kuala", ["Kuala Lumpur talks"]),
-        ("q=kuala&language=fr", []),
-        ("q=rare", ["Kuala Lumpur talks", "L'appel Trump-Xi"]),
-        ("q=rare&sort=oldest", ["L'appel Trump-Xi", "Kuala Lumpur talks"]),
-        ("sort=oldest", ["Blinken visit", "L'appel Trump-Xi", "Kuala Lumpur talks"]),
-        (
-            "sort=relevance&page=1&expand=0",
-            ["Kuala Lumpur talks", "L'appel Trump-Xi", "Blinken visit"],
-        ),
-    ],
-)
+@pytest.mark.parametrize(("query", "expected"), LIST_CASES)
 def test_the_parameters_of_the_list_page(client, tagged, query, expected):
     assert titles(client.get(f"/api/articles/?{query}")) == expected
 

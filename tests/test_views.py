@@ -5,38 +5,14 @@ import pytest
 from django.utils.html import escape
 
 from archive.models import Article
-from tests.factories import ArticleFactory, EventFactory, LanguageFactory, TopicFactory
+from tests.cases import LIST_CASES
+from tests.factories import ArticleFactory, LanguageFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def titles(response):
     return [article.title for article in response.context["page"].object_list]
-
-
-@pytest.fixture
-def tagged():
-    """Three articles in two languages, two topics, one event, three dates."""
-    trade = TopicFactory(name="Trade and tariffs", slug="trade")
-    taiwan = TopicFactory(name="Taiwan", slug="taiwan")
-    call = EventFactory(name="Trump–Xi phone call", slug="trump-xi-call-2025")
-    french = LanguageFactory(code="fr")
-    return {
-        "call": ArticleFactory(
-            title="L'appel Trump-Xi",
-            language=french,
-            published=datetime.date(2025, 6, 1),
-            date_precision="month",
-            topics=[trade],
-            events=[call],
-        ),
-        "talks": ArticleFactory(
-            title="Kuala Lumpur talks", published=datetime.date(2025, 10, 25), topics=[trade]
-        ),
-        "visit": ArticleFactory(
-            title="Blinken visit", published=datetime.date(2024, 4, 20), topics=[taiwan]
-        ),
-    }
 
 
 def test_home_and_list_show_the_seeds_newest_first(client, seeds):
@@ -105,22 +81,7 @@ def test_unknown_articles_are_a_clean_404(client, tagged, url):
     assert "Not found" in response.content.decode()
 
 
-@pytest.mark.parametrize(
-    ("query", "expected"),
-    [
-        ("language=fr", ["L'appel Trump-Xi"]),
-        ("language=fr&language=en", ["Kuala Lumpur talks", "L'appel Trump-Xi", "Blinken visit"]),
-        ("topic=trade", ["Kuala Lumpur talks", "L'appel Trump-Xi"]),
-        ("topic=trade&topic=taiwan", ["Kuala Lumpur talks", "L'appel Trump-Xi", "Blinken visit"]),
-        ("event=trump-xi-call-2025", ["L'appel Trump-Xi"]),
-        ("date_from=2025-06-15", ["Kuala Lumpur talks", "L'appel Trump-Xi"]),
-        ("date_to=2025-01-01", ["Blinken visit"]),
-        ("date_from=2025-01-01&date_to=2025-09-30", ["L'appel Trump-Xi"]),
-        ("q=kuala", ["Kuala Lumpur talks"]),
-        ("q=TRUMP+appel", ["L'appel Trump-Xi"]),
-        ("q=kuala&language=fr", []),
-    ],
-)
+@pytest.mark.parametrize(("query", "expected"), LIST_CASES)
 def test_each_filter_narrows_the_list(client, tagged, query, expected):
     response = client.get(f"/articles/?{query}")
     assert response.status_code == 200
