@@ -7,7 +7,7 @@ with a typo should not silently get every language.
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.http import JsonResponse
 
 from archive.filters import ArticleFilter
@@ -94,11 +94,15 @@ def _translations(articles):
     originals = {article.pk: article.translation_of_id or article.pk for article in articles}
     if not originals:
         return {}
-    family = Article.objects.filter(
-        Q(pk__in=originals.values()) | Q(translation_of_id__in=originals.values())
-    ).select_related("language")
+    # Two lookups by index rather than one OR, which a planner may answer by reading the
+    # whole table in id order.
+    articles = Article.objects.select_related("language").order_by()
+    family = {
+        *articles.filter(pk__in=originals.values()),
+        *articles.filter(translation_of_id__in=originals.values()),
+    }
     by_original = {}
-    for other in family.order_by("pk"):
+    for other in sorted(family, key=lambda article: article.pk):
         by_original.setdefault(other.translation_of_id or other.pk, []).append(other)
     return {
         pk: [other for other in by_original.get(original, []) if other.pk != pk]
