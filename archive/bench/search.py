@@ -29,7 +29,8 @@ from django.conf import settings
 from archive.bench.corpus import COMMON, vocabulary, write_jsonl
 from archive.bench.ingest import BENCH_DIR, POSTGRES_ADMIN_URL, _environment
 
-REPEATS = 3  # each query is timed this many times; percentiles are over every timing
+# Each query is timed this many times; percentiles are over every timing.
+REPEATS = int(os.environ.get("BENCH_REPEATS", 3))
 # The peer can take seconds a query on a large corpus: it gets one pass, in a shuffled (fixed)
 # order, stopped after this long, so that the queries it did answer are a fair sample.
 PEER_BUDGET_SECONDS = int(os.environ.get("BENCH_PEER_BUDGET_SECONDS", 600))
