@@ -21,14 +21,16 @@ def rows_insert(table, columns, rows):
 
 
 def statistics_refresh(tables):
-    """Bring the query planner's statistics up to date after a large load.
+    """Bring PostgreSQL's planner statistics up to date after a large load.
 
-    PostgreSQL's autovacuum would get there in its own time (and is sometimes off); until it
-    does, the planner guesses, for instance that a common word matches a handful of rows.
+    Its autovacuum would get there in its own time (and is sometimes off); until it does,
+    the planner guesses, for instance that a common word matches a handful of rows.
+    SQLite is left without statistics on purpose: with them, its planner reads the wide
+    article rows for a filter by language rather than the language index (4.8 s instead of
+    0.3 s for a filtered search of 100,000 articles, measured); without, it uses the index.
     """
+    if connection.vendor != "postgresql":
+        return
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"ANALYZE {', '.join(quote(table) for table in tables)}")
-        else:
-            cursor.execute("PRAGMA optimize")
+        cursor.execute(f"ANALYZE {', '.join(quote(table) for table in tables)}")

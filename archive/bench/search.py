@@ -199,10 +199,17 @@ def measure(*, articles, out=print):
 
     # A corpus kept from an earlier run gets this code's migrations, and the peer its tables.
     call_command("migrate", "--noinput", verbosity=0)
-    # A database in service has its statistics and visibility maps kept by autovacuum (off on
-    # some machines, this one included); measure that state, not the one after a bulk load.
+    # A PostgreSQL database in service has its statistics and visibility maps kept by
+    # autovacuum (off on some machines, this one included): measure that state, not the one
+    # after a bulk load. SQLite runs without statistics (see archive.db.statistics_refresh).
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+        if connection.vendor == "postgresql":
+            cursor.execute("VACUUM ANALYZE")
+        else:
+            cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+            if cursor.fetchone()[0]:
+                cursor.execute("DELETE FROM sqlite_stat1")
+                cursor.execute("ANALYZE sqlite_schema")  # reloads the (now empty) statistics
 
     database = "postgresql" if connection.vendor == "postgresql" else "sqlite"
     mix = queries()
