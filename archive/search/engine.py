@@ -41,7 +41,6 @@ class Search:
     expansions: list = field(default_factory=list)
     sort: str = "newest"
     wanted: Wanted = field(default_factory=Wanted)
-    key: str = ""  # what identifies this query and its filters, for the cache
     version: str = ""  # the data version the answers are for (archive.search.cache)
     ids_sql: tuple | None = None  # (sql, params) selecting the matching ids
     _ranked: list | None = None
@@ -49,7 +48,11 @@ class Search:
     def __post_init__(self):
         if self.ids_sql is None:
             self.ids_sql = _ids_sql(self.articles) or ("SELECT 0 WHERE 1 = 0", [])
-        self.key = f"{self.ids_sql[0]}|{self.ids_sql[1]!r}"
+
+    @property
+    def key(self):
+        """What identifies this query and its filters, for the cache."""
+        return f"{self.ids_sql[0]}|{self.ids_sql[1]!r}"
 
     @property
     def results(self):
@@ -99,12 +102,20 @@ class Results:
         if not isinstance(page, slice):
             raise TypeError("Results are read a page (a slice) at a time.")
         search, start, stop = self.search, page.start or 0, page.stop
+        fetched = {}  # the page's articles, when they had to be read to make the snippets
+
+        def page_snippets():
+            """{id: snippet HTML} in page order: what a page costs to compute."""
+            ids = _index_first(self._page_ids, start, stop)
+            fetched.update(self._articles(ids))
+            return {pk: str(search.snippet(fetched[pk])) for pk in ids if pk in fetched}
+
         snippets = cache.remembered(
             ("page", search.key, search.sort, start, stop, search.wanted),
-            lambda: self._snippets(_index_first(self._page_ids, start, stop)),
+            page_snippets,
             version=search.version,
         )
-        articles = search.articles.model.objects.select_related("language").in_bulk(snippets)
+        articles = fetched or self._articles(list(snippets))
         page_articles = []
         for pk, snippet in snippets.items():
             if pk in articles:
@@ -112,10 +123,8 @@ class Results:
                 page_articles.append(articles[pk])
         return page_articles
 
-    def _snippets(self, ids):
-        """{id: snippet HTML} in page order: what a page costs to compute, kept in the cache."""
-        articles = self.search.articles.model.objects.select_related("language").in_bulk(ids)
-        return {pk: str(self.search.snippet(articles[pk])) for pk in ids if pk in articles}
+    def _articles(self, ids):
+        return self.search.articles.model.objects.select_related("language").in_bulk(ids)
 
     def _page_ids(self, start, stop):
         search = self.search
