@@ -1,6 +1,6 @@
 import json
 
-from django.db import models
+from django.db import connections, models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.text import slugify
@@ -154,8 +154,16 @@ class ConceptLabel(WordInLanguage):
 
 
 class ArticleQuerySet(models.QuerySet):
+    # Undated articles last either way, written so that each database can read the
+    # publication date index in order instead of sorting every article: NULL sorts last
+    # descending on PostgreSQL's terms only when asked, on SQLite's by itself.
     def newest_first(self):
-        return self.order_by(F("published").desc(nulls_last=True), "-id")
+        nulls_last = True if connections[self.db].vendor == "postgresql" else None
+        return self.order_by(F("published").desc(nulls_last=nulls_last), "-id")
+
+    def oldest_first(self):
+        nulls_last = None if connections[self.db].vendor == "postgresql" else True
+        return self.order_by(F("published").asc(nulls_last=nulls_last), "id")
 
     def published_between(self, date_from=None, date_to=None):
         """Articles whose publication period overlaps [date_from, date_to].

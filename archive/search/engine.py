@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import F, Max
+from django.db.models import Max
 from django.db.models.expressions import RawSQL
 from django.utils.safestring import mark_safe
 
@@ -128,7 +128,9 @@ class Results:
 
     def _page_ids(self, start, stop):
         search = self.search
-        ordered = search.articles.order_by(*_order(search.sort)).values_list("pk", flat=True)
+        articles = search.articles
+        ordered = articles.oldest_first() if search.sort == "oldest" else articles.newest_first()
+        ordered = ordered.values_list("pk", flat=True)
         if search._ranked is None:
             return list(ordered[start:stop])
         ranked = search._ranked
@@ -145,15 +147,6 @@ class Results:
 def _index_first(function, *args, **kwargs):
     with index_first():
         return function(*args, **kwargs)
-
-
-def _order(sort):
-    # Undated articles last either way, written so that each database can read the
-    # publication date index in order instead of sorting every match.
-    is_postgresql = connection.vendor == "postgresql"
-    if sort == "oldest":
-        return F("published").asc(nulls_last=None if is_postgresql else True), "pk"
-    return F("published").desc(nulls_last=True if is_postgresql else None), "-pk"
 
 
 def articles_search(*, queryset, text, across_languages=True, sort=None):
