@@ -1,5 +1,7 @@
 """Writing many rows at once, the fastest way each database offers."""
 
+import contextlib
+
 from django.db import connection
 
 
@@ -34,3 +36,24 @@ def statistics_refresh(tables):
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {', '.join(quote(table) for table in tables)}")
+
+
+@contextlib.contextmanager
+def bulk_writes():
+    """Session settings for a load's many commits, undone when it ends (PostgreSQL).
+
+    Commits do not wait for the write-ahead log to reach the disk: a crash can lose the
+    last commits, never corrupt anything, and the loader, which loads the same files to the
+    same result, takes them up again. (SQLite keeps its defaults: a load of 100,000
+    articles measured slower with WAL and synchronous=NORMAL, 808 against 850 a second.)
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")

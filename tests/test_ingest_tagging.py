@@ -77,3 +77,19 @@ def test_an_article_cannot_report_an_event_long_after_it(catalogue):
     assert suggest("À Kuala Lumpur.", published=datetime.date(2025, 10, 1)) == {
         (None, catalogue["talks"].pk): ["Kuala Lumpur"]
     }
+
+
+def test_suggestions_from_texts_folded_beforehand_are_the_same(catalogue):
+    from archive.text import fold
+
+    texts = ["Appel Trump-Xi", "", "Les TERRES RARES; 稀土. Un tarif, des tarifs.", "Kuala Lumpur"]
+    tagger = Tagger()
+    plain = tagger.suggest(language="fr", texts=texts, published=datetime.date(2025, 6, 1))
+    folded = tagger.suggest(
+        language="fr",
+        texts=texts,
+        published=datetime.date(2025, 6, 1),
+        folded={text: fold(text) for text in texts},
+    )
+    assert folded == plain
+    assert len(plain) >= 3

@@ -55,3 +55,22 @@ def test_an_edit_that_fails_leaves_article_and_index_as_they_were(seeds):
         edit_then_crash()
     assert Article.objects.search("Kuching").articles.count() == 0
     assert not index_check()
+
+
+def test_terms_from_texts_folded_beforehand_are_the_terms_of_the_texts(seeds):
+    from archive.ingest.tagging import texts_of
+    from archive.search.index import article_terms, document_terms
+    from archive.text import fold
+
+    for article in Article.objects.select_related("language"):
+        folded = {text: fold(text) for text in texts_of(article)}
+        given = document_terms(
+            title=article.title,
+            title_en=article.title_en,
+            standfirst=article.standfirst,
+            blocks=article.blocks,
+            language=article.language.code,
+            folded=folded,
+        )
+        assert given == article_terms(article)
+        assert given["body"]

@@ -23,6 +23,7 @@ from archive.ingest.reading import IngestError, normalise, reference
 from archive.ingest.structure import ParsedArticle, ParseRequest, parse_many
 from archive.ingest.tagging import texts_of
 from archive.search.index import document_terms, row_values
+from archive.text import fold
 
 # Part of every source hash: a loader that reads files differently updates what it loaded.
 PARSER_VERSION = "2"
@@ -95,6 +96,9 @@ def records_prepare(*, records, tagger):
 
 
 def _article_prepare(parsed, key, metadata, tagger):
+    texts = texts_of(parsed)
+    # Suggestions and the index both read the folded text: it is folded once, for both.
+    folded = {text: fold(text) for text in texts}
     return PreparedArticle(
         parsed=parsed,
         key=key,
@@ -105,9 +109,10 @@ def _article_prepare(parsed, key, metadata, tagger):
         # Right for a new article; an updated one is suggested again from what it stores.
         suggestions=tagger.suggest(
             language=parsed.language,
-            texts=texts_of(parsed),
+            texts=texts,
             published=metadata.published,
             precision=metadata.date_precision or "unknown",
+            folded=folded,
         ),
         index_values=row_values(
             document_terms(
@@ -116,6 +121,7 @@ def _article_prepare(parsed, key, metadata, tagger):
                 standfirst=parsed.standfirst,
                 blocks=parsed.blocks,
                 language=parsed.language,
+                folded=folded,
             )
         ),
     )

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.db.models import Q
 
-from archive.db import statistics_refresh
+from archive.db import bulk_writes, statistics_refresh
 from archive.ingest.catalogue import CATALOGUE_FILENAME, catalogue_load
 from archive.ingest.metadata import Metadata, parse_yaml, split_front_matter
 from archive.ingest.prepare import Preparer, Record, records_prepare, source_hash
@@ -45,7 +45,7 @@ def articles_load(*, paths, dry_run=False) -> Iterator[Outcome]:
     so the outcomes are exactly those of a real load.
     """
     catalogues, files, missing = _discover([Path(p) for p in paths])
-    with transaction.atomic() if dry_run else contextlib.nullcontext():
+    with bulk_writes(), transaction.atomic() if dry_run else contextlib.nullcontext():
         for path in missing:
             yield Outcome(display_path(path), Status.FAILED, "no such file or folder")
         for path in catalogues:

@@ -95,9 +95,16 @@ class Tagger:
         self._events = {event.pk: event for event in Event.objects.all()}
         self._automata = {}
 
-    def suggest(self, *, language, texts, published=None, precision=DatePrecision.UNKNOWN):
+    def suggest(
+        self, *, language, texts, published=None, precision=DatePrecision.UNKNOWN, folded=None
+    ):
+        """Suggestions for the texts of an article in `language`.
+
+        `folded` may map each text to its folding (`archive.text.fold`), when the caller
+        has it already.
+        """
         original = "\n".join(t for t in texts if t)
-        text = fold(original)
+        text = "\n".join(folded[t] for t in texts if t) if folded else fold(original)
         found = {}
         for word, kind, ids in self._matches(language, text, original):
             for tag_id in ids:

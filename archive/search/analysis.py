@@ -33,10 +33,16 @@ MAX_WORD_CHARS = 60
 
 def index_terms(text, language):
     """The terms of a text, in order, as the index stores them."""
-    folded = fold(text)
+    return folded_terms(fold(text), language)
+
+
+def folded_terms(folded, language):
+    """`index_terms` of a text already folded (`archive.text.fold`)."""
     stemmer = STEMMERS.get(language)
     if not UNSPACED_RUN.search(folded):
-        found = [word[:MAX_WORD_CHARS] for word in WORD.findall(folded)]
+        found = WORD.findall(folded)
+        if max(map(len, found), default=0) > MAX_WORD_CHARS:  # rare: cut only when needed
+            found = [word[:MAX_WORD_CHARS] for word in found]
         # One call per text: PyStemmer stems the whole list in C.
         return _stemmers(stemmer).stemWords(found) if stemmer else found
     terms = []

@@ -18,7 +18,7 @@ from django.db import connection, transaction
 
 from archive.db import rows_insert
 from archive.models import BlockKind
-from archive.search.analysis import index_terms
+from archive.search.analysis import folded_terms, index_terms
 from archive.search.cache import version_renew
 
 TABLE = "archive_search"
@@ -86,15 +86,27 @@ def drop_sql(vendor):
     return [f"DROP TABLE IF EXISTS {TABLE}"]
 
 
-def document_terms(*, title, title_en, standfirst, blocks, language):
-    """The analysed terms of each indexed field of an article."""
+def document_terms(*, title, title_en, standfirst, blocks, language, folded=None):
+    """The analysed terms of each indexed field of an article.
+
+    `folded` may map each of these texts to its folding (`archive.text.fold`), when the
+    caller has it already: folding is a good part of the cost.
+    """
     texts = {
-        "title": "\n".join(filter(None, [title, title_en])),
-        "standfirst": standfirst,
-        "body": "\n".join(b["text"] for b in blocks if b.get("kind") != BlockKind.CAPTION),
-        "captions": "\n".join(b["text"] for b in blocks if b.get("kind") == BlockKind.CAPTION),
+        "title": [title, title_en],
+        "standfirst": [standfirst],
+        "body": [b["text"] for b in blocks if b.get("kind") != BlockKind.CAPTION],
+        "captions": [b["text"] for b in blocks if b.get("kind") == BlockKind.CAPTION],
     }
-    return {name: index_terms(text, language) for name, text in texts.items()}
+    if folded is None:
+        return {
+            name: index_terms("\n".join(filter(None, parts)), language)
+            for name, parts in texts.items()
+        }
+    return {
+        name: folded_terms("\n".join(folded[part] for part in parts if part), language)
+        for name, parts in texts.items()
+    }
 
 
 def article_terms(article):

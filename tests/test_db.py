@@ -1,0 +1,32 @@
+import pytest
+from django.db import connection
+
+from archive.db import bulk_writes
+from archive.ingest.services import articles_load
+
+pytestmark = pytest.mark.django_db
+
+
+def synchronous_commit():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        return cursor.fetchone()[0]
+
+
+def test_a_load_commits_without_waiting_for_the_disk_and_then_restores_the_setting(tmp_path):
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting; SQLite keeps its defaults")
+    before = synchronous_commit()
+    (tmp_path / "a.txt").write_text("A headline\n\n" + "Words of a paragraph here. " * 20)
+    during = [synchronous_commit() for _ in articles_load(paths=[tmp_path])]
+    assert during == ["off"]
+    assert synchronous_commit() == before != "off"
+
+
+def test_bulk_writes_restores_the_setting_when_the_load_fails():
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting; SQLite keeps its defaults")
+    before = synchronous_commit()
+    with pytest.raises(RuntimeError), bulk_writes():
+        raise RuntimeError("the load broke")
+    assert synchronous_commit() == before
