@@ -177,16 +177,18 @@ class ArticleQuerySet(models.QuerySet):
             # The stored date is the start of the period, so this holds for every precision.
             queryset = queryset.filter(published__lte=date_to)
         if date_from is not None:
-            queryset = queryset.filter(
-                Q(date_precision=DatePrecision.DAY, published__gte=date_from)
+            # Every dated article has a precision, and one dated on or after `date_from`
+            # overlaps the range whatever it is: only those dated in the months before it
+            # in its year depend on their precision. Written so, the databases read one
+            # range of the date index and look rows up only for those few.
+            year_start = period_start(date_from, DatePrecision.YEAR)
+            queryset = queryset.filter(published__gte=year_start).filter(
+                Q(published__gte=date_from)
                 | Q(
                     date_precision=DatePrecision.MONTH,
                     published__gte=period_start(date_from, DatePrecision.MONTH),
                 )
-                | Q(
-                    date_precision=DatePrecision.YEAR,
-                    published__gte=period_start(date_from, DatePrecision.YEAR),
-                )
+                | Q(date_precision=DatePrecision.YEAR)
             )
         return queryset
 
