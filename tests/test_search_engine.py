@@ -292,3 +292,16 @@ def test_facets_count_an_article_once_when_filters_join_twice(faceted):
     assert Article.objects.filter(language__code="fr").search("").facets()["topic"] == [
         {"value": "trade", "label": "Trade", "count": 1}
     ]
+    # Browsing, without a query: the joined rows are still counted once each.
+    browsed = matches.search("")
+    assert sum(item["count"] for item in browsed.facets()["language"]) == 3
+
+
+def test_the_count_is_the_number_of_matches_whichever_is_asked_first(faceted):
+    first_count = Article.objects.search("shanghai")
+    assert first_count.count() == 3
+    assert sum(item["count"] for item in first_count.facets()["language"]) == 3
+    first_facets = Article.objects.filter(language__code="en").search("shanghai")
+    assert sum(item["count"] for item in first_facets.facets()["language"]) == 2
+    assert first_facets.count() == 2
+    assert Article.objects.search("nowhere").count() == 0

@@ -304,7 +304,7 @@ def matching_sql(expression, *, within=None, fenced=True):
     return sql, params
 
 
-def ranked_sql(expression, *, headline_expression=None, within=None, limit):
+def ranked_sql(expression, *, headline_expression=None, within=None, limit, dense=True):
     """SQL for (id, score) of the `limit` most recently added matches, higher scores better.
 
     With `headline_expression`, only articles whose headlines match it too. Headlines weigh
@@ -312,16 +312,24 @@ def ranked_sql(expression, *, headline_expression=None, within=None, limit):
     SQLite, ts_rank_cd (which also rewards matches close together) with field weights on
     PostgreSQL. Scoring only the newest matches bounds the cost of a query however many
     articles match (see archive.search.engine).
+
+    `dense` says whether the matches are common enough for PostgreSQL to find the newest
+    by checking the newest articles one by one; otherwise the match is read from the index
+    whole (see matching_sql), since for a rare phrase checking one by one means checking
+    every document (555 ms against 110 for "Bắc Kinh" in 100,000 articles).
     """
     if connection.vendor == "postgresql":
-        sql, params = matching_sql(expression, within=within, fenced=False)
+        # The headlines' own index picks out few articles: read it whatever `dense` says.
+        fenced = not dense and not headline_expression
+        sql, params = matching_sql(expression, within=within, fenced=fenced)
         if headline_expression:
             sql = sql.replace(" WHERE ", " WHERE headline @@ %s::tsquery AND ", 1)
             params = [headline_expression, *params]
         # Only the chosen few are scored: ts_rank_cd reads the whole document of each.
         return (
             f"SELECT article_id, ts_rank_cd('{{0.1, 0.2, 0.4, 1.0}}', document, %s::tsquery) "
-            f"FROM {TABLE} WHERE article_id IN ({sql} ORDER BY article_id DESC LIMIT %s)",
+            f"FROM {TABLE} WHERE article_id IN "
+            f"(SELECT article_id FROM ({sql}) matched ORDER BY article_id DESC LIMIT %s)",
             [expression, *params, limit],
         )
     sql, params = matching_sql(headline_expression or expression, within=within, fenced=False)
