@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from archive.models import Article, Event, Language, Topic
+from archive.models import Article, Concept, ConceptLabel, Event, Language, Topic
 from archive.search.cache import data_version
 from tests.factories import ArticleFactory, EventFactory, TopicFactory
 
@@ -51,6 +51,10 @@ WRITES = {
     "rename a topic": lambda a: Topic.objects.filter(articles=a).update(name="Renamed"),
     "rename an event": lambda a: Event.objects.filter(articles=a).update(name="Renamed"),
     "rename a language": lambda a: Language.objects.filter(code="en").update(name_en="Eng"),
+    "add a concept": lambda a: Concept.objects.create(name="Putin"),
+    "label a concept": lambda a: ConceptLabel.objects.create(
+        concept=Concept.objects.create(name="Putin"), language=a.language, text="Poetin"
+    ),
 }
 
 
@@ -126,3 +130,25 @@ def test_a_rebuilt_index_is_not_answered_from_before_the_rebuild(settings, artic
     assert Article.objects.search("tariff").count() == 0
     call_command("rebuild_search_index", stdout=io.StringIO())
     assert Article.objects.search("tariff").count() == 1
+
+
+def test_an_added_thesaurus_label_is_used_by_the_next_search(settings, article):
+    settings.ARCHIVE_SEARCH_CACHE_SECONDS = 600
+    assert Article.objects.search("Soja").count() == 0
+    concept = Concept.objects.create(name="Soybeans")
+    ConceptLabel.objects.create(concept=concept, language=article.language, text="Soybeans")
+    ConceptLabel.objects.create(concept=concept, language=article.language, text="Soja")
+    search = Article.objects.search("Soja")
+    assert search.count() == 1
+    assert search.expansions
+
+
+def test_relabelling_or_removing_a_concept_renews_the_data_version(article):
+    concept = Concept.objects.create(name="Putin")
+    ConceptLabel.objects.create(concept=concept, language=article.language, text="Poetin")
+    versions = [data_version()]
+    ConceptLabel.objects.update(text="Poutine")
+    versions.append(data_version())
+    concept.delete()
+    versions.append(data_version())
+    assert len(set(versions)) == 3

@@ -4,11 +4,11 @@ Counting and ranking every match of a near-universal word is the slow part of se
 readers ask the same questions again (the home page, a popular query, the next page). An
 answer is kept in Django's cache under the query, its filters and the *data version*: a
 token that database triggers replace on every write to the tables search reads (articles,
-their topics and events, topics, events, languages), whatever writes them — the admin, the
-loader, a shell, another server process; rebuilding the search index renews it too. So a
-cached answer is never served for data other than the data it was computed from, and any
-cache backend is safe: the default per-process memory cache, or a shared one (Redis,
-Memcached) configured in CACHES.
+their topics and events, topics, events, languages, the thesaurus: see migrations 0007 and
+0010), whatever writes them — the admin, the loader, a shell, another server process;
+rebuilding the search index renews it too. So a cached answer is never served for data
+other than the data it was computed from, and any cache backend is safe: the default
+per-process memory cache, or a shared one (Redis, Memcached) configured in CACHES.
 
 The token is random rather than a counter so that a rolled-back transaction, which puts the
 old token back, can never make a later write reuse a token an answer was cached under.
@@ -22,14 +22,6 @@ from django.core.cache import cache
 from django.db import connection
 
 TABLE = "archive_dataversion"
-WATCHED_TABLES = (
-    "archive_article",
-    "archive_article_topics",
-    "archive_article_events",
-    "archive_topic",
-    "archive_event",
-    "archive_language",
-)
 _MISSING = object()
 
 
@@ -59,8 +51,8 @@ def remembered(key, compute, *, version):
     return value
 
 
-def create_sql(vendor):
-    """The version table and the triggers that renew its token on every write."""
+def create_sql(vendor, tables):
+    """The version table, and the triggers that renew its token on every write to `tables`."""
     statements = [f"CREATE TABLE {TABLE} (id integer PRIMARY KEY, token varchar(32) NOT NULL)"]
     if vendor == "postgresql":
         new_token = "md5(random()::text || clock_timestamp()::text)"
@@ -69,40 +61,41 @@ def create_sql(vendor):
             f"BEGIN INSERT INTO {TABLE} (id, token) VALUES (1, {new_token}) "
             "ON CONFLICT (id) DO UPDATE SET token = EXCLUDED.token; RETURN NULL; END $$"
         )
+    return statements + triggers_sql(vendor, tables)
+
+
+def triggers_sql(vendor, tables):
+    """Triggers renewing the token on every write to `tables` (the table exists already)."""
+    if vendor == "postgresql":
         # Once per statement: a loader's COPY of a thousand rows renews it once.
-        statements += [
+        return [
             f"CREATE TRIGGER {table}_renews_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
             f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION archive_dataversion_renew()"
-            for table in WATCHED_TABLES
+            for table in tables
         ]
-        return statements
     new_token = "lower(hex(randomblob(16)))"
-    for table in WATCHED_TABLES:
-        for operation in ("INSERT", "UPDATE", "DELETE"):
-            statements.append(
-                f"CREATE TRIGGER {table}_{operation.lower()}_renews_version "
-                f"AFTER {operation} ON {table} BEGIN "
-                f"INSERT INTO {TABLE} (id, token) VALUES (1, {new_token}) "
-                "ON CONFLICT (id) DO UPDATE SET token = excluded.token; END"
-            )
-    return statements
+    return [
+        f"CREATE TRIGGER {table}_{operation.lower()}_renews_version "
+        f"AFTER {operation} ON {table} BEGIN "
+        f"INSERT INTO {TABLE} (id, token) VALUES (1, {new_token}) "
+        "ON CONFLICT (id) DO UPDATE SET token = excluded.token; END"
+        for table in tables
+        for operation in ("INSERT", "UPDATE", "DELETE")
+    ]
 
 
-def drop_sql(vendor):
-    statements = [f"DROP TABLE IF EXISTS {TABLE}"]
+def drop_triggers_sql(vendor, tables):
     if vendor == "postgresql":
-        statements = [
-            *(f"DROP TRIGGER IF EXISTS {t}_renews_version ON {t}" for t in WATCHED_TABLES),
-            "DROP FUNCTION IF EXISTS archive_dataversion_renew()",
-            *statements,
-        ]
-    else:
-        statements = [
-            *(
-                f"DROP TRIGGER IF EXISTS {t}_{op}_renews_version"
-                for t in WATCHED_TABLES
-                for op in ("insert", "update", "delete")
-            ),
-            *statements,
-        ]
-    return statements
+        return [f"DROP TRIGGER IF EXISTS {t}_renews_version ON {t}" for t in tables]
+    return [
+        f"DROP TRIGGER IF EXISTS {t}_{op}_renews_version"
+        for t in tables
+        for op in ("insert", "update", "delete")
+    ]
+
+
+def drop_sql(vendor, tables):
+    statements = drop_triggers_sql(vendor, tables)
+    if vendor == "postgresql":
+        statements.append("DROP FUNCTION IF EXISTS archive_dataversion_renew()")
+    return [*statements, f"DROP TABLE IF EXISTS {TABLE}"]

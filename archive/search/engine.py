@@ -179,7 +179,9 @@ def articles_search(*, queryset, text, across_languages=True, sort=None):
         return Search(queryset.none(), notes, sort=sort, version=version)
     expansions = []
     if across_languages:
-        parsed, expansions = expand(parsed, thesaurus())
+        # Read for every search otherwise: 1.7 ms of a 4.3 ms answer from the cache.
+        labels = cache.remembered(("thesaurus",), thesaurus, version=version)
+        parsed, expansions = expand(parsed, labels)
     notes, wanted = list(parsed.notes), wanted_terms(parsed.required)
     if not parsed.required:
         # Only exclusions: every other article of the queryset, newest first.
