@@ -18,8 +18,9 @@ from django.db import connection, transaction
 
 from archive.db import rows_insert
 from archive.models import BlockKind
-from archive.search.analysis import folded_terms, index_terms
+from archive.search.analysis import folded_terms
 from archive.search.cache import version_renew
+from archive.text import fold
 
 TABLE = "archive_search"
 # PostgreSQL keeps term positions up to this; later words still match, not as phrases.
@@ -98,13 +99,11 @@ def document_terms(*, title, title_en, standfirst, blocks, language, folded=None
         "body": [b["text"] for b in blocks if b.get("kind") != BlockKind.CAPTION],
         "captions": [b["text"] for b in blocks if b.get("kind") == BlockKind.CAPTION],
     }
-    if folded is None:
-        return {
-            name: index_terms("\n".join(filter(None, parts)), language)
-            for name, parts in texts.items()
-        }
+    # Folding goes character by character: the parts folded one by one and joined are the
+    # joined text folded.
+    fold_of = fold if folded is None else folded.__getitem__
     return {
-        name: folded_terms("\n".join(folded[part] for part in parts if part), language)
+        name: folded_terms("\n".join(fold_of(part) for part in parts if part), language)
         for name, parts in texts.items()
     }
 
