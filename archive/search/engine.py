@@ -65,8 +65,11 @@ class Search:
 
     def _is_most(self):
         """Whether the matches are a good part of the archive (over 1 in 20 articles)."""
-        largest_id = self.articles.model.objects.aggregate(largest=Max("pk"))["largest"] or 0
-        return self.count() * 20 > largest_id
+        return self.count() * 20 > self._largest_id()
+
+    def _largest_id(self):
+        """How many articles the archive holds, near enough: ids only grow."""
+        return self.articles.model.objects.aggregate(largest=Max("pk"))["largest"] or 0
 
     def _count(self):
         if not self.articles.query.where:  # everything: the table's own count is cheaper
@@ -84,13 +87,12 @@ class Search:
         return self._summary()["facets"]
 
     def _summary(self):
-        # SQLite chooses how to count by how many articles match (see facet_counts).
-        most = connection.vendor == "sqlite" and self._is_most()
-        return cache.remembered(
-            ("summary", self.key),
-            lambda: _index_first(facet_counts, self.ids_sql, most=most, unique=self.ids_unique),
-            version=self.version,
-        )
+        def compute():
+            # SQLite chooses how to count by how many articles match (see facet_counts).
+            most = connection.vendor == "sqlite" and self._is_most()
+            return _index_first(facet_counts, self.ids_sql, most=most, unique=self.ids_unique)
+
+        return cache.remembered(("summary", self.key), compute, version=self.version)
 
     def snippet(self, article):
         return article_snippet(article, self.wanted)
@@ -280,8 +282,7 @@ def _dense(search, limit):
     if connection.vendor != "postgresql":
         return True
     count = search.count()
-    largest_id = search.articles.model.objects.aggregate(largest=Max("pk"))["largest"] or 0
-    return count * count > limit * largest_id
+    return count * count > limit * search._largest_id()
 
 
 def facet_counts(ids_sql, *, most=False, unique=False):
