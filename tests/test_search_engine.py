@@ -227,6 +227,38 @@ def test_with_few_ranked_candidates_every_match_is_still_reached_once(db, settin
     assert search.results[5:10] == []
 
 
+BOTH_HEADLINES = {"Tariffs again", "Rare earths and tariffs"}
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "rest"),
+    [
+        ("tariffs", BOTH_HEADLINES, ["Nothing", "Soybeans", "Other", "Tariffs old"]),
+        ("tariffs -soybeans", BOTH_HEADLINES, ["Nothing", "Other", "Tariffs old"]),
+        ('"rare earths"', {"Rare earths and tariffs"}, ["Tariffs again"]),
+    ],
+)
+def test_the_candidates_are_the_newest_matches_and_the_newest_headline_matches(
+    db, settings, text, first, rest
+):
+    settings.ARCHIVE_SEARCH_RANKED = 2
+    for title, body in [
+        ("Tariffs old", "Nothing more."),
+        ("Other", "Tariffs."),
+        ("Tariffs again", "Rare earths, tariffs."),
+        ("Soybeans", "Tariffs on soybeans."),
+        ("Rare earths and tariffs", "Nothing more."),
+        ("Nothing", "Tariffs."),
+        ("Unrelated", "Soybeans."),
+    ]:
+        ArticleFactory(title=title, body=body, published=None)
+    titles = [a.title for a in Article.objects.search(text).results[0:100]]
+    # The two newest headline matches first; then the newest match of all, if another;
+    # then every other match, newest first.
+    assert set(titles[: len(first)]) == first
+    assert titles[len(first) :] == rest
+
+
 @pytest.fixture
 def faceted(db):
     trade = TopicFactory(name="Trade", slug="trade")

@@ -24,7 +24,9 @@ from archive.search.index import (
     FACETS_INDEX,
     index_first,
     matching_sql,
+    newest_matches_sql,
     ranked_sql,
+    scored_sql,
     year_sql,
 )
 from archive.search.query import expand, parse, to_fts5, to_tsquery
@@ -44,6 +46,9 @@ class Search:
     version: str = ""  # the data version the answers are for (archive.search.cache)
     ids_sql: tuple | None = None  # (sql, params) selecting the matching ids
     ids_unique: bool = False  # whether ids_sql gives each id once (the index's matches do)
+    # PostgreSQL, relevance order: (headline query, how many) for the summary to pick the
+    # ranking's candidates from the matches it has found anyway (see facet_counts).
+    candidates: tuple | None = None
     _ranked: list | None = None
 
     def __post_init__(self):
@@ -90,9 +95,17 @@ class Search:
         def compute():
             # SQLite chooses how to count by how many articles match (see facet_counts).
             most = connection.vendor == "sqlite" and self._is_most()
-            return _index_first(facet_counts, self.ids_sql, most=most, unique=self.ids_unique)
+            return _index_first(
+                facet_counts,
+                self.ids_sql,
+                most=most,
+                unique=self.ids_unique,
+                candidates=self.candidates,
+            )
 
-        return cache.remembered(("summary", self.key), compute, version=self.version)
+        return cache.remembered(
+            ("summary", self.key, self.candidates), compute, version=self.version
+        )
 
     def snippet(self, article):
         return article_snippet(article, self.wanted)
@@ -194,6 +207,7 @@ def articles_search(*, queryset, text, across_languages=True, sort=None):
     expression, headline_expression = _written(parsed.required, parsed.excluded)
     within = _within(queryset)
     ids_sql = matching_sql(expression, within=within)
+    limit = settings.ARCHIVE_SEARCH_RANKED
     search = Search(
         queryset.filter(pk__in=RawSQL(*ids_sql)),
         notes,
@@ -205,8 +219,10 @@ def articles_search(*, queryset, text, across_languages=True, sort=None):
         ids_unique=True,
     )
     if search.sort == "relevance":
+        if connection.vendor == "postgresql":
+            search.candidates = (headline_expression, limit)
         search._ranked = cache.remembered(
-            ("ranked", search.key, headline_expression, settings.ARCHIVE_SEARCH_RANKED),
+            ("ranked", search.key, headline_expression, limit),
             lambda: _index_first(_ranked, search, expression, headline_expression, within),
             version=version,
         )
@@ -246,23 +262,33 @@ def _ids_sql(queryset):
 
 def _ranked(search, expression, headline_expression, within):
     """The best candidates' ids in relevance order (see the module's docstring)."""
-    limit = settings.ARCHIVE_SEARCH_RANKED
-    scores = {}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            *ranked_sql(
-                expression, headline_expression=headline_expression, within=within, limit=limit
+    if connection.vendor == "postgresql":
+        # The summary found the matches once and kept the candidates: only they are read
+        # again, to be scored. Finding the matches twice more (for the headline matches and
+        # for the newest) doubled the cost of a phrase, whose every match is a document read.
+        summary = search._summary()
+        headlines = set(summary["headline"])
+        with connection.cursor() as cursor:
+            cursor.execute(*scored_sql(expression, [*summary["headline"], *summary["newest"]]))
+            rows = cursor.fetchall()
+        scores = {pk: (pk in headlines, score) for pk, score, _ in rows}
+        published = {pk: date for pk, _, date in rows}
+    else:
+        limit = settings.ARCHIVE_SEARCH_RANKED
+        scores = {}
+        with connection.cursor() as cursor:
+            cursor.execute(
+                *ranked_sql(
+                    expression, headline_expression=headline_expression, within=within, limit=limit
+                )
             )
-        )
-        scores.update((pk, (True, score)) for pk, score in cursor.fetchall())
-        cursor.execute(
-            *ranked_sql(expression, within=within, limit=limit, dense=_dense(search, limit))
-        )
-        for pk, score in cursor.fetchall():
-            scores.setdefault(pk, (False, score))
-    # The candidates are matches already: looked up by id, without the query again.
-    articles = search.articles.model.objects.filter(pk__in=list(scores))
-    published = dict(articles.values_list("pk", "published"))
+            scores.update((pk, (True, score)) for pk, score in cursor.fetchall())
+            cursor.execute(*ranked_sql(expression, within=within, limit=limit))
+            for pk, score in cursor.fetchall():
+                scores.setdefault(pk, (False, score))
+        # The candidates are matches already: looked up by id, without the query again.
+        articles = search.articles.model.objects.filter(pk__in=list(scores))
+        published = dict(articles.values_list("pk", "published"))
     oldest = datetime.date.min
     candidates = [pk for pk in scores if pk in published]
     return sorted(
@@ -272,22 +298,13 @@ def _ranked(search, expression, headline_expression, within):
     )
 
 
-def _dense(search, limit):
-    """Whether finding the newest `limit` matches by checking the newest articles one by one
-    reads fewer documents (limit × articles / matches) than all the matches do.
-
-    Only PostgreSQL asks (see ranked_sql); there the count is read with the facets, which
-    the page shows anyway.
-    """
-    if connection.vendor != "postgresql":
-        return True
-    count = search.count()
-    return count * count > limit * search._largest_id()
-
-
-def facet_counts(ids_sql, *, most=False, unique=False):
+def facet_counts(ids_sql, *, most=False, unique=False, candidates=None):
     """{"count": matches, "facets": {facet: [{"value", "label", "count"}]}} for the articles
     `ids_sql` selects, facets most frequent first.
+
+    With `candidates` (headline query, how many) on PostgreSQL, also "newest" and "headline":
+    the ids of the newest matches and of the newest matches whose headlines match, as many
+    of each, from the same reading of the matches (see _ranked).
 
     One statement counts them all. On PostgreSQL, where finding the matches is the costly
     part, ids that `ids_sql` gives once each (`unique`) are found once for all the counts
@@ -333,10 +350,19 @@ def facet_counts(ids_sql, *, most=False, unique=False):
             f" UNION ALL SELECT '{facet}', {facet}_id, NULL, NULL, COUNT(*) "
             f"FROM {tagged_rows(through)} GROUP BY 2"
         )
+    picked = {}
+    if candidates and matched:
+        for kind, (sql, more) in newest_matches_sql("matched", *candidates).items():
+            statement += f" UNION ALL (SELECT '{kind}', id, NULL, NULL, 0 FROM ({sql}) picked)"
+            params = [*params, *more]
+            picked[kind] = []
     by = {facet: {} for facet in FACETS}
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         for kind, key, published_year, source_name, count in cursor.fetchall():
+            if kind in picked:
+                picked[kind].append(key)
+                continue
             if kind != "article":
                 by[kind][key] = count
                 continue
@@ -375,6 +401,7 @@ def facet_counts(ids_sql, *, most=False, unique=False):
     return {
         "count": sum(by["language"].values()),
         "facets": {facet: result[facet] for facet in FACETS},
+        **picked,
     }
 
 

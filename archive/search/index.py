@@ -269,6 +269,11 @@ def index_first():
     Its planner prices a sequential scan that checks `document @@ query` row by row as
     cheap, not counting that each check decompresses a whole document: for a word in most
     articles it then prefers that scan, and is ten times slower than the GIN bitmap.
+
+    Turning sequential scans off prices every one that remains (a small table's, where no
+    index serves) in the billions, and a plan priced that high is compiled by the JIT
+    before it runs: 15 to 55 ms to read ten languages. No search query runs long enough to
+    repay compiling, so the JIT is off here too.
     """
     if connection.vendor != "postgresql":
         yield
@@ -276,10 +281,11 @@ def index_first():
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL jit = off")
         yield
 
 
-def matching_sql(expression, *, within=None, fenced=True):
+def matching_sql(expression, *, within=None):
     """SQL selecting the ids of indexed articles that match a written query, and its params.
 
     `within` (sql, params) limits them to those ids: the reader's other filters. On SQLite
@@ -294,7 +300,7 @@ def matching_sql(expression, *, within=None, fenced=True):
         key = "+rowid"
     if within is not None:
         sql, params = f"{sql} AND {key} IN ({within[0]})", [*params, *within[1]]
-    if fenced and connection.vendor == "postgresql":
+    if connection.vendor == "postgresql":
         # OFFSET 0 keeps PostgreSQL from folding the match into a join that it would walk
         # in date order, checking one document after another (each decompressed whole)
         # until a page is full: for a rare word, every document. Kept apart, the match is
@@ -303,38 +309,48 @@ def matching_sql(expression, *, within=None, fenced=True):
     return sql, params
 
 
-def ranked_sql(expression, *, headline_expression=None, within=None, limit, dense=True):
-    """SQL for (id, score) of the `limit` most recently added matches, higher scores better.
+def ranked_sql(expression, *, headline_expression=None, within=None, limit):
+    """SQLite: SQL for (id, score) of the `limit` most recently added matches, higher scores
+    better; with `headline_expression`, only articles whose headlines match it too.
 
-    With `headline_expression`, only articles whose headlines match it too. Headlines weigh
-    most, then the standfirst, the body and the captions: bm25 with column weights on
-    SQLite, ts_rank_cd (which also rewards matches close together) with field weights on
-    PostgreSQL. Scoring only the newest matches bounds the cost of a query however many
-    articles match (see archive.search.engine).
-
-    `dense` says whether the matches are common enough for PostgreSQL to find the newest
-    by checking the newest articles one by one; otherwise the match is read from the index
-    whole (see matching_sql), since for a rare phrase checking one by one means checking
-    every document (555 ms against 110 for "Bắc Kinh" in 100,000 articles).
+    Headlines weigh most, then the standfirst, the body and the captions (bm25 with column
+    weights). Scoring only the newest matches bounds the cost of a query however many
+    articles match (see archive.search.engine). PostgreSQL picks its candidates while it
+    counts the matches (`newest_matches_sql`) and scores them by id (`scored_sql`).
     """
-    if connection.vendor == "postgresql":
-        # The headlines' own index picks out few articles: read it whatever `dense` says.
-        fenced = not dense and not headline_expression
-        sql, params = matching_sql(expression, within=within, fenced=fenced)
-        if headline_expression:
-            sql = sql.replace(" WHERE ", " WHERE headline @@ %s::tsquery AND ", 1)
-            params = [headline_expression, *params]
-        # Only the chosen few are scored: ts_rank_cd reads the whole document of each.
-        return (
-            f"SELECT article_id, ts_rank_cd('{{0.1, 0.2, 0.4, 1.0}}', document, %s::tsquery) "
-            f"FROM {TABLE} WHERE article_id IN "
-            f"(SELECT article_id FROM ({sql}) matched ORDER BY article_id DESC LIMIT %s)",
-            [expression, *params, limit],
-        )
-    sql, params = matching_sql(headline_expression or expression, within=within, fenced=False)
+    sql, params = matching_sql(headline_expression or expression, within=within)
     # bm25 is lower for better matches; negated so that higher is better on both.
     sql = sql.replace("SELECT rowid", f"SELECT rowid, -bm25({TABLE}, 10.0, 4.0, 1.0, 0.5)", 1)
     return f"{sql} ORDER BY rowid DESC LIMIT %s", [*params, limit]
+
+
+def newest_matches_sql(matched, headline_expression, limit):
+    """PostgreSQL: {"newest": (sql, params), "headline": (sql, params)} selecting the ids of
+    the `limit` most recently added of the ids in `matched` (a table or a WITH name), and of
+    those whose headlines match `headline_expression`, from the headlines' own index.
+    """
+    return {
+        "newest": (f"SELECT id FROM {matched} ORDER BY id DESC LIMIT %s", [limit]),
+        "headline": (
+            f"SELECT article_id AS id FROM {TABLE} WHERE headline @@ %s::tsquery "
+            f"AND article_id IN (SELECT id FROM {matched}) ORDER BY article_id DESC LIMIT %s",
+            [headline_expression, limit],
+        ),
+    }
+
+
+def scored_sql(expression, ids):
+    """PostgreSQL: SQL for (id, score, published date) of the articles `ids`, scored against
+    `expression` by ts_rank_cd, which also rewards matches close together, with the field
+    weights (headlines most, captions least). It reads each document whole: only the chosen
+    few are scored.
+    """
+    return (
+        f"SELECT article_id, ts_rank_cd('{{0.1, 0.2, 0.4, 1.0}}', document, %s::tsquery), "
+        f"published FROM {TABLE} JOIN archive_article ON archive_article.id = article_id "
+        "WHERE article_id = ANY(%s)",
+        [expression, list(ids)],
+    )
 
 
 def _tsvector(terms):
