@@ -11,6 +11,7 @@ match follows them newest first. A query with fewer matches than that is ranked 
 import datetime
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
@@ -18,14 +19,13 @@ from django.db.models import Max
 from django.db.models.expressions import RawSQL
 from django.utils.safestring import mark_safe
 
-from archive.search import cache
+from archive.search import cache, columns
 from archive.search.analysis import words
 from archive.search.index import (
     FACETS_INDEX,
+    headline_matches_sql,
     index_first,
     matching_sql,
-    newest_matches_sql,
-    ranked_sql,
     scored_sql,
     year_sql,
 )
@@ -46,8 +46,8 @@ class Search:
     version: str = ""  # the data version the answers are for (archive.search.cache)
     ids_sql: tuple | None = None  # (sql, params) selecting the matching ids
     ids_unique: bool = False  # whether ids_sql gives each id once (the index's matches do)
-    # PostgreSQL, relevance order: (headline query, how many) for the summary to pick the
-    # ranking's candidates from the matches it has found anyway (see facet_counts).
+    # Relevance order: (headline query, how many) for the summary to pick the ranking's
+    # candidates from the matches it has read anyway (see summarise).
     candidates: tuple | None = None
     _ranked: list | None = None
 
@@ -68,43 +68,28 @@ class Search:
     def count(self):
         return cache.remembered(("count", self.key), self._count, version=self.version)
 
-    def _is_most(self):
-        """Whether the matches are a good part of the archive (over 1 in 20 articles)."""
-        return self.count() * 20 > self._largest_id()
-
-    def _largest_id(self):
-        """How many articles the archive holds, near enough: ids only grow."""
-        return self.articles.model.objects.aggregate(largest=Max("pk"))["largest"] or 0
-
     def _count(self):
         if not self.articles.query.where:  # everything: the table's own count is cheaper
             return self.articles.count()
-        if self.ids_unique and connection.vendor == "postgresql":
-            # Matching is the costly part there (a phrase has every matching document
-            # read): the matches are counted as their facets are, in one reading.
-            return self._summary()["count"]
-        with index_first(), connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) FROM ({self.ids_sql[0]}) matched", self.ids_sql[1])
-            return cursor.fetchone()[0]
+        return self._summary()["count"]
 
     def facets(self):
         """{facet: [{"value", "label", "count"}]} for these matches, most frequent first."""
         return self._summary()["facets"]
 
     def _summary(self):
-        def compute():
-            # SQLite chooses how to count by how many articles match (see facet_counts).
-            most = connection.vendor == "sqlite" and self._is_most()
-            return _index_first(
-                facet_counts,
+        """{"count", "facets"} and, with `candidates`, the ranking's "newest" and "headline"
+        candidates, computed together and remembered together."""
+        return cache.remembered(
+            ("summary", self.key, self.candidates),
+            lambda: _index_first(
+                summarise,
                 self.ids_sql,
-                most=most,
+                version=self.version,
                 unique=self.ids_unique,
                 candidates=self.candidates,
-            )
-
-        return cache.remembered(
-            ("summary", self.key, self.candidates), compute, version=self.version
+            ),
+            version=self.version,
         )
 
     def snippet(self, article):
@@ -219,11 +204,10 @@ def articles_search(*, queryset, text, across_languages=True, sort=None):
         ids_unique=True,
     )
     if search.sort == "relevance":
-        if connection.vendor == "postgresql":
-            search.candidates = (headline_expression, limit)
+        search.candidates = (headline_expression, limit)
         search._ranked = cache.remembered(
             ("ranked", search.key, headline_expression, limit),
-            lambda: _index_first(_ranked, search, expression, headline_expression, within),
+            lambda: _index_first(_ranked, search, expression),
             version=version,
         )
     return search
@@ -260,35 +244,21 @@ def _ids_sql(queryset):
         return None
 
 
-def _ranked(search, expression, headline_expression, within):
-    """The best candidates' ids in relevance order (see the module's docstring)."""
-    if connection.vendor == "postgresql":
-        # The summary found the matches once and kept the candidates: only they are read
-        # again, to be scored. Finding the matches twice more (for the headline matches and
-        # for the newest) doubled the cost of a phrase, whose every match is a document read.
-        summary = search._summary()
-        headlines = set(summary["headline"])
-        with connection.cursor() as cursor:
-            cursor.execute(*scored_sql(expression, [*summary["headline"], *summary["newest"]]))
-            rows = cursor.fetchall()
-        scores = {pk: (pk in headlines, score) for pk, score, _ in rows}
-        published = {pk: date for pk, _, date in rows}
-    else:
-        limit = settings.ARCHIVE_SEARCH_RANKED
-        scores = {}
-        with connection.cursor() as cursor:
-            cursor.execute(
-                *ranked_sql(
-                    expression, headline_expression=headline_expression, within=within, limit=limit
-                )
-            )
-            scores.update((pk, (True, score)) for pk, score in cursor.fetchall())
-            cursor.execute(*ranked_sql(expression, within=within, limit=limit))
-            for pk, score in cursor.fetchall():
-                scores.setdefault(pk, (False, score))
-        # The candidates are matches already: looked up by id, without the query again.
-        articles = search.articles.model.objects.filter(pk__in=list(scores))
-        published = dict(articles.values_list("pk", "published"))
+def _ranked(search, expression):
+    """The best candidates' ids in relevance order (see the module's docstring).
+
+    The summary picked the candidates from its one reading of the matches; only they are
+    read again, to be scored. (Finding the newest matches and the newest headline matches
+    in SQL read every match of a phrase twice more, and ran the reader's filters twice.)
+    """
+    summary = search._summary()
+    headlines = set(summary["headline"])
+    with connection.cursor() as cursor:
+        cursor.execute(*scored_sql(expression, [*summary["headline"], *summary["newest"]]))
+        scores = {pk: (pk in headlines, score) for pk, score in cursor.fetchall()}
+    published = dict(
+        search.articles.model.objects.filter(pk__in=list(scores)).values_list("pk", "published")
+    )
     oldest = datetime.date.min
     candidates = [pk for pk in scores if pk in published]
     return sorted(
@@ -298,24 +268,52 @@ def _ranked(search, expression, headline_expression, within):
     )
 
 
-def facet_counts(ids_sql, *, most=False, unique=False, candidates=None):
-    """{"count": matches, "facets": {facet: [{"value", "label", "count"}]}} for the articles
-    `ids_sql` selects, facets most frequent first.
+def summarise(ids_sql, *, version, unique, candidates=None):
+    """The count and facets of the matches `ids_sql` selects, with the ranking's candidates
+    when asked for: (headline query, how many) gives the ids of the newest matches and of
+    the newest matches whose headlines match, as many of each.
 
-    With `candidates` (headline query, how many) on PostgreSQL, also "newest" and "headline":
-    the ids of the newest matches and of the newest matches whose headlines match, as many
-    of each, from the same reading of the matches (see _ranked).
+    The matches' ids are read once, as one string. Facets are counted from the columns in
+    memory (archive.search.columns) or, when the data changed under them, in SQL.
+    """
+    ids = columns.matched_ids(ids_sql)
+    if not unique:
+        ids = np.unique(ids)
+    by = columns.tallies(ids, version=version)
+    if by is None:
+        # SQLite chooses how to count by how many articles match (see facet_counts).
+        most = connection.vendor == "sqlite" and ids.size * 20 > _largest_id()
+        by = facet_counts(ids_sql, most=most, unique=unique)
+    summary = {"count": int(ids.size), "facets": labelled(by)}
+    if candidates:
+        headline_expression, limit = candidates
+        summary["newest"] = columns.newest(ids, limit)
+        headlines = columns.matched_ids(headline_matches_sql(headline_expression))
+        summary["headline"] = columns.newest(columns.among(headlines, ids), limit)
+    return summary
+
+
+def _largest_id():
+    """How many articles the archive holds, near enough: ids only grow."""
+    from archive.models import Article
+
+    return Article.objects.aggregate(largest=Max("pk"))["largest"] or 0
+
+
+def facet_counts(ids_sql, *, most=False, unique=False):
+    """{facet: {language id, year, source name, topic or event id: count}} for the articles
+    `ids_sql` selects, counted in SQL: what summarise falls back on when the columns in
+    memory cannot serve.
 
     One statement counts them all. On PostgreSQL, where finding the matches is the costly
     part, ids that `ids_sql` gives once each (`unique`) are found once for all the counts
-    (a subquery named WITH and used several times is kept): a phrase's count and facets
-    took 260 ms instead of 460 at 100,000 articles, a single word's 86 instead of 70.
-    When they are `most` of the archive, SQLite reads the facets index (and the tag tables)
+    (a subquery named WITH and used several times is kept). When they are `most` of the
+    archive, SQLite reads the facets index (and the tag tables)
     through and looks each entry up among the matches, rather than looking every match up
     in the wide article rows; for a few matches the lookups are cheaper. (PostgreSQL's
     planner makes that choice itself.)
     """
-    from archive.models import Article, Event, Language, Topic
+    from archive.models import Article
 
     sql, params = ids_sql
     table, tagged = Article._meta.db_table, "article_id"
@@ -350,19 +348,10 @@ def facet_counts(ids_sql, *, most=False, unique=False, candidates=None):
             f" UNION ALL SELECT '{facet}', {facet}_id, NULL, NULL, COUNT(*) "
             f"FROM {tagged_rows(through)} GROUP BY 2"
         )
-    picked = {}
-    if candidates and matched:
-        for kind, (sql, more) in newest_matches_sql("matched", *candidates).items():
-            statement += f" UNION ALL (SELECT '{kind}', id, NULL, NULL, 0 FROM ({sql}) picked)"
-            params = [*params, *more]
-            picked[kind] = []
     by = {facet: {} for facet in FACETS}
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         for kind, key, published_year, source_name, count in cursor.fetchall():
-            if kind in picked:
-                picked[kind].append(key)
-                continue
             if kind != "article":
                 by[kind][key] = count
                 continue
@@ -372,6 +361,14 @@ def facet_counts(ids_sql, *, most=False, unique=False, candidates=None):
                 ("source", source_name),
             ):
                 by[facet][value] = by[facet].get(value, 0) + count
+    return by
+
+
+def labelled(by):
+    """{facet: [{"value", "label", "count"}]}, most frequent first, from
+    {facet: {language id, year, source name, topic or event id: count}}."""
+    from archive.models import Event, Language, Topic
+
     languages = {
         pk: (code, name) for pk, code, name in Language.objects.values_list("pk", "code", "name_en")
     }
@@ -397,12 +394,7 @@ def facet_counts(ids_sql, *, most=False, unique=False, candidates=None):
         ]
     for values in result.values():
         values.sort(key=lambda item: (-item["count"], str(item["label"]).casefold()))
-    # Every article has one language: its groups add up to the matches.
-    return {
-        "count": sum(by["language"].values()),
-        "facets": {facet: result[facet] for facet in FACETS},
-        **picked,
-    }
+    return {facet: result[facet] for facet in FACETS}
 
 
 def thesaurus():

@@ -12,6 +12,7 @@ and its index row are saved, changed or deleted together.
 """
 
 import contextlib
+import json
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -309,47 +310,36 @@ def matching_sql(expression, *, within=None):
     return sql, params
 
 
-def ranked_sql(expression, *, headline_expression=None, within=None, limit):
-    """SQLite: SQL for (id, score) of the `limit` most recently added matches, higher scores
-    better; with `headline_expression`, only articles whose headlines match it too.
-
-    Headlines weigh most, then the standfirst, the body and the captions (bm25 with column
-    weights). Scoring only the newest matches bounds the cost of a query however many
-    articles match (see archive.search.engine). PostgreSQL picks its candidates while it
-    counts the matches (`newest_matches_sql`) and scores them by id (`scored_sql`).
-    """
-    sql, params = matching_sql(headline_expression or expression, within=within)
-    # bm25 is lower for better matches; negated so that higher is better on both.
-    sql = sql.replace("SELECT rowid", f"SELECT rowid, -bm25({TABLE}, 10.0, 4.0, 1.0, 0.5)", 1)
-    return f"{sql} ORDER BY rowid DESC LIMIT %s", [*params, limit]
-
-
-def newest_matches_sql(matched, headline_expression, limit):
-    """PostgreSQL: {"newest": (sql, params), "headline": (sql, params)} selecting the ids of
-    the `limit` most recently added of the ids in `matched` (a table or a WITH name), and of
-    those whose headlines match `headline_expression`, from the headlines' own index.
-    """
-    return {
-        "newest": (f"SELECT id FROM {matched} ORDER BY id DESC LIMIT %s", [limit]),
-        "headline": (
-            f"SELECT article_id AS id FROM {TABLE} WHERE headline @@ %s::tsquery "
-            f"AND article_id IN (SELECT id FROM {matched}) ORDER BY article_id DESC LIMIT %s",
-            [headline_expression, limit],
-        ),
-    }
+def headline_matches_sql(headline_expression):
+    """SQL selecting the ids of the articles whose headlines match, and its params: from
+    the headlines' own index on PostgreSQL, FTS5's title column on SQLite (where the
+    expression names the column)."""
+    if connection.vendor == "postgresql":
+        return f"SELECT article_id FROM {TABLE} WHERE headline @@ %s::tsquery", [
+            headline_expression
+        ]
+    return matching_sql(headline_expression)
 
 
 def scored_sql(expression, ids):
-    """PostgreSQL: SQL for (id, score, published date) of the articles `ids`, scored against
-    `expression` by ts_rank_cd, which also rewards matches close together, with the field
-    weights (headlines most, captions least). It reads each document whole: only the chosen
-    few are scored.
+    """SQL for (id, score) of the articles `ids` that match `expression`, higher scores
+    better, and its params. Headlines weigh most, then the standfirst, the body and the
+    captions: bm25 with column weights on SQLite, ts_rank_cd (which also rewards matches
+    close together) with field weights on PostgreSQL. Both read what they score whole:
+    only the chosen few are scored (see archive.search.engine).
     """
+    if connection.vendor == "postgresql":
+        return (
+            f"SELECT article_id, ts_rank_cd('{{0.1, 0.2, 0.4, 1.0}}', document, %s::tsquery) "
+            f"FROM {TABLE} WHERE article_id = ANY(%s)",
+            [expression, list(ids)],
+        )
+    # bm25 is lower for better matches; negated so that higher is better on both. The ids
+    # filter the query's matches (`+rowid`): FTS5 would run the query again for each id.
     return (
-        f"SELECT article_id, ts_rank_cd('{{0.1, 0.2, 0.4, 1.0}}', document, %s::tsquery), "
-        f"published FROM {TABLE} JOIN archive_article ON archive_article.id = article_id "
-        "WHERE article_id = ANY(%s)",
-        [expression, list(ids)],
+        f"SELECT rowid, -bm25({TABLE}, 10.0, 4.0, 1.0, 0.5) FROM {TABLE} "
+        f"WHERE {TABLE} MATCH %s AND +rowid IN (SELECT value FROM json_each(%s))",
+        [expression, json.dumps(list(ids))],
     )
 
 

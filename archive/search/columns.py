@@ -1,0 +1,152 @@
+"""Facet counts from columns kept in memory, so that counting does not grow row by row.
+
+Counting the facets of a word found in most articles meant, in SQL, looking every match up
+among the articles: at a million articles, seconds. Instead each server process keeps, for
+the current data version (archive.search.cache), every article's facet values as arrays
+indexed by its id: language, year and source, and for each topic and event the ids of its
+articles. A search reads its matches' ids from the database as one string and tallies them
+with numpy, the way a search engine counts from its column store.
+
+The arrays are built from the facets index in one grouped reading (40 ms for 100,000
+articles) the first time a search needs them after the data changed; a search whose data
+changed while they were read is counted in SQL instead (`engine.facet_counts`), as is any
+whose matches include an article the arrays do not know.
+"""
+
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+from django.db import connection
+
+from archive.search import cache
+from archive.search.index import FACETS_INDEX, year_sql
+
+
+@dataclass(frozen=True)
+class Columns:
+    language: np.ndarray  # the language's id for each article id; -1 where there is none
+    year: np.ndarray  # 0 when undated
+    source: np.ndarray  # the source's place in `sources`
+    sources: list
+    tagged: dict  # ("topic" or "event", its id) -> the ids of its articles
+
+
+_kept = {}  # database alias -> (data version, Columns)
+_lock = threading.Lock()
+
+
+def columns_for(version):
+    """The columns at data `version`, or None when the data is no longer at that version."""
+    alias = connection.alias
+    with _lock:
+        kept = _kept.get(alias)
+    if kept and kept[0] == version:
+        return kept[1]
+    built = _build()
+    # Versions are never reused: the same one after reading means nothing was written since
+    # the search began, so what was read is the data at that version.
+    if cache.data_version() != version:
+        return None
+    with _lock:
+        _kept[alias] = (version, built)
+    return built
+
+
+def tallies(ids, *, version):
+    """{facet: {language id, year, source name, topic or event id: count}} for the articles
+    `ids` (each once), as `engine.facet_counts` gives them; None when the columns cannot
+    serve: the data is no longer at `version`, or an id is one they do not know."""
+    columns = columns_for(version)
+    if columns is None:
+        return None
+    known = len(columns.language)
+    if ids.size and (ids.max() >= known or (columns.language[ids] < 0).any()):
+        return None  # written since the version was read
+    by = {
+        "language": _tally(columns.language[ids]),
+        "year": {year or None: n for year, n in _tally(columns.year[ids]).items()},
+        "source": {columns.sources[place]: n for place, n in _tally(columns.source[ids]).items()},
+        "topic": {},
+        "event": {},
+    }
+    matched = np.zeros(known, bool)
+    matched[ids] = True
+    for (facet, pk), articles in columns.tagged.items():
+        if count := int(np.count_nonzero(matched[articles])):
+            by[facet][pk] = count
+    return by
+
+
+def matched_ids(ids_sql):
+    """The ids `ids_sql` (sql, params) selects, read as one string: a tenth of the cost of
+    reading a row for each."""
+    sql, params = ids_sql
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH matched(id) AS ({sql}) SELECT {_joined('id')} FROM matched", params)
+        return _parsed(cursor.fetchone()[0])
+
+
+def among(ids, others):
+    """Those of `ids` that are in `others`, found by position rather than by sorting."""
+    if not ids.size or not others.size:
+        return ids[:0]
+    present = np.zeros(max(ids.max(), others.max()) + 1, bool)
+    present[others] = True
+    return ids[present[ids]]
+
+
+def newest(ids, limit):
+    """The `limit` largest of `ids` (the most recently added), largest first, as a list."""
+    if ids.size > limit:
+        ids = ids[np.argpartition(ids, ids.size - limit)[ids.size - limit :]]
+    return np.sort(ids)[::-1].tolist()
+
+
+def _build():
+    vendor = connection.vendor
+    # The facets index holds every value wanted, in the order of their groups: read whole
+    # without touching the wide article rows, one string of ids per group.
+    indexed = f" INDEXED BY {FACETS_INDEX}" if vendor == "sqlite" else ""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT MAX(id) FROM archive_article")
+        size = (cursor.fetchone()[0] or 0) + 1
+        cursor.execute(
+            f"SELECT language_id, {year_sql(vendor)}, source_name, {_joined('id')} "
+            f"FROM archive_article{indexed} GROUP BY 1, 2, 3"
+        )
+        groups = cursor.fetchall()
+        tagged = {}
+        for facet in ("topic", "event"):
+            cursor.execute(
+                f"SELECT {facet}_id, {_joined('article_id')} FROM archive_article_{facet}s "
+                "GROUP BY 1"
+            )
+            tagged.update(((facet, pk), _parsed(ids)) for pk, ids in cursor.fetchall())
+    language = np.full(size, -1, np.int32)
+    year = np.zeros(size, np.int16)
+    source = np.zeros(size, np.int32)
+    places = {}
+    for language_id, published_year, source_name, ids in groups:
+        ids = _parsed(ids)
+        language[ids] = language_id
+        year[ids] = published_year or 0
+        source[ids] = places.setdefault(source_name, len(places))
+    return Columns(language, year, source, list(places), tagged)
+
+
+def _joined(column):
+    if connection.vendor == "postgresql":
+        return f"string_agg({column}::text, ',')"
+    return f"group_concat({column})"
+
+
+def _parsed(joined):
+    return np.fromstring(joined or "", dtype=np.int64, sep=",")
+
+
+def _tally(values):
+    """{value: how many times} for small non-negative integers."""
+    counts = np.bincount(values)
+    found = np.flatnonzero(counts)
+    return dict(zip(found.tolist(), counts[found].tolist(), strict=True))
