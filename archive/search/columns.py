@@ -27,6 +27,7 @@ from archive.search.index import FACETS_INDEX, year_sql
 class Columns:
     language: np.ndarray  # the language's id for each article id; -1 where there is none
     year: np.ndarray  # 0 when undated
+    day: np.ndarray  # the publication date's day number, in the database's count; 0 undated
     source: np.ndarray  # the source's place in `sources`
     sources: list
     tagged: dict  # ("topic" or "event", its id) -> the ids of its articles
@@ -58,11 +59,9 @@ def tallies(ids, *, version):
     `ids` (each once), as `engine.facet_counts` gives them; None when the columns cannot
     serve: the data is no longer at `version`, or an id is one they do not know."""
     columns = columns_for(version)
-    if columns is None:
+    if columns is None or not _known(columns, ids):  # not: written since the version was read
         return None
     known = len(columns.language)
-    if ids.size and (ids.max() >= known or (columns.language[ids] < 0).any()):
-        return None  # written since the version was read
     by = {
         "language": _tally(columns.language[ids]),
         "year": {year or None: n for year, n in _tally(columns.year[ids]).items()},
@@ -76,6 +75,34 @@ def tallies(ids, *, version):
         if count := int(np.count_nonzero(matched[articles])):
             by[facet][pk] = count
     return by
+
+
+def in_date_order(ids, *, version, newest, start, stop):
+    """ids[start:stop] once put newest first (or oldest first), the undated last, as
+    `ArticleQuerySet.newest_first` orders them; None when the columns cannot serve."""
+    columns = columns_for(version)
+    if columns is None or not _known(columns, ids) or (ids.size and ids.max() >= 1 << 31):
+        return None
+    stop = ids.size if stop is None else min(stop, ids.size)
+    if start >= stop:
+        return []
+    day = columns.day[ids].astype(np.int64)
+    # One number whose order is the page order: undated last, then by day, then by id.
+    undated = (day == 0).astype(np.int64) << 62
+    if newest:
+        day, ids_order = (1 << 30) - day, (1 << 31) - 1 - ids
+    else:
+        ids_order = ids
+    key = undated | (day << 31) | ids_order
+    if stop < ids.size:  # only the first `stop` need sorting
+        chosen = np.argpartition(key, stop - 1)[:stop]
+        ids, key = ids[chosen], key[chosen]
+    return ids[np.argsort(key, kind="stable")][start:stop].tolist()
+
+
+def _known(columns, ids):
+    known = len(columns.language)
+    return not ids.size or (ids.max() < known and not (columns.language[ids] < 0).any())
 
 
 def matched_ids(ids_sql):
@@ -112,8 +139,8 @@ def _build():
         cursor.execute("SELECT MAX(id) FROM archive_article")
         size = (cursor.fetchone()[0] or 0) + 1
         cursor.execute(
-            f"SELECT language_id, {year_sql(vendor)}, source_name, {_joined('id')} "
-            f"FROM archive_article{indexed} GROUP BY 1, 2, 3"
+            f"SELECT language_id, {year_sql(vendor)}, source_name, {_joined('id')}, "
+            f"{_joined(_DAY[vendor])} FROM archive_article{indexed} GROUP BY 1, 2, 3"
         )
         groups = cursor.fetchall()
         tagged = {}
@@ -125,19 +152,28 @@ def _build():
             tagged.update(((facet, pk), _parsed(ids)) for pk, ids in cursor.fetchall())
     language = np.full(size, -1, np.int32)
     year = np.zeros(size, np.int16)
+    day = np.zeros(size, np.int32)
     source = np.zeros(size, np.int32)
     places = {}
-    for language_id, published_year, source_name, ids in groups:
+    for language_id, published_year, source_name, ids, days in groups:
         ids = _parsed(ids)
         language[ids] = language_id
         year[ids] = published_year or 0
+        day[ids] = _parsed(days)  # aggregated in the same order as the ids
         source[ids] = places.setdefault(source_name, len(places))
-    return Columns(language, year, source, list(places), tagged)
+    return Columns(language, year, day, source, list(places), tagged)
+
+
+# A publication date as a day number (Julian), 0 for none.
+_DAY = {
+    "sqlite": "COALESCE(CAST(julianday(published) AS integer), 0)",
+    "postgresql": "COALESCE(to_char(published, 'J')::integer, 0)",
+}
 
 
 def _joined(column):
     if connection.vendor == "postgresql":
-        return f"string_agg({column}::text, ',')"
+        return f"string_agg(({column})::text, ',')"
     return f"group_concat({column})"
 
 

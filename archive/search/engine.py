@@ -142,6 +142,18 @@ class Results:
         ordered = articles.oldest_first() if search.sort == "oldest" else articles.newest_first()
         ordered = ordered.values_list("pk", flat=True)
         if search._ranked is None:
+            if search.ids_unique:
+                # The matches of a query, put in date order in memory: the database would
+                # have to find them all before it could walk the dates.
+                page = columns.in_date_order(
+                    columns.matched_ids(search.ids_sql),
+                    version=search.version,
+                    newest=search.sort != "oldest",
+                    start=start,
+                    stop=stop,
+                )
+                if page is not None:
+                    return page
             return list(ordered[start:stop])
         ranked = search._ranked
         ids = ranked[start:stop]
