@@ -267,17 +267,14 @@ def _ranked(search, expression):
     headlines = set(summary["headline"])
     with connection.cursor() as cursor:
         cursor.execute(*scored_sql(expression, [*summary["headline"], *summary["newest"]]))
-        scores = {pk: (pk in headlines, score) for pk, score in cursor.fetchall()}
-    published = dict(
-        search.articles.model.objects.filter(pk__in=list(scores)).values_list("pk", "published")
-    )
+        rows = cursor.fetchall()
     oldest = datetime.date.min
-    candidates = [pk for pk in scores if pk in published]
-    return sorted(
-        candidates,
-        key=lambda pk: (*scores[pk], published[pk] or oldest, pk),
-        reverse=True,
-    )
+    keys = {
+        # SQLite gives the date as its ISO text, which sorts as the date does.
+        pk: (pk in headlines, score, str(published or oldest), pk)
+        for pk, score, published in rows
+    }
+    return sorted(keys, key=keys.__getitem__, reverse=True)
 
 
 def summarise(ids_sql, *, version, unique, candidates=None):

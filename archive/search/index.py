@@ -322,23 +322,26 @@ def headline_matches_sql(headline_expression):
 
 
 def scored_sql(expression, ids):
-    """SQL for (id, score) of the articles `ids` that match `expression`, higher scores
-    better, and its params. Headlines weigh most, then the standfirst, the body and the
-    captions: bm25 with column weights on SQLite, ts_rank_cd (which also rewards matches
-    close together) with field weights on PostgreSQL. Both read what they score whole:
-    only the chosen few are scored (see archive.search.engine).
+    """SQL for (id, score, publication date) of the articles `ids` that match `expression`,
+    higher scores better, and its params. Headlines weigh most, then the standfirst, the
+    body and the captions: bm25 with column weights on SQLite, ts_rank_cd (which also
+    rewards matches close together) with field weights on PostgreSQL. Both read what they
+    score whole: only the chosen few are scored (see archive.search.engine).
     """
+    published = "JOIN archive_article ON archive_article.id = {key} "
     if connection.vendor == "postgresql":
         return (
-            f"SELECT article_id, ts_rank_cd('{{0.1, 0.2, 0.4, 1.0}}', document, %s::tsquery) "
-            f"FROM {TABLE} WHERE article_id = ANY(%s)",
+            f"SELECT article_id, ts_rank_cd('{{0.1, 0.2, 0.4, 1.0}}', document, %s::tsquery), "
+            f"published FROM {TABLE} {published.format(key='article_id')}"
+            "WHERE article_id = ANY(%s)",
             [expression, list(ids)],
         )
     # bm25 is lower for better matches; negated so that higher is better on both. The ids
     # filter the query's matches (`+rowid`): FTS5 would run the query again for each id.
     return (
-        f"SELECT rowid, -bm25({TABLE}, 10.0, 4.0, 1.0, 0.5) FROM {TABLE} "
-        f"WHERE {TABLE} MATCH %s AND +rowid IN (SELECT value FROM json_each(%s))",
+        f"SELECT {TABLE}.rowid, -bm25({TABLE}, 10.0, 4.0, 1.0, 0.5), published FROM {TABLE} "
+        f"{published.format(key=f'{TABLE}.rowid')}WHERE {TABLE} MATCH %s "
+        f"AND +{TABLE}.rowid IN (SELECT value FROM json_each(%s))",
         [expression, json.dumps(list(ids))],
     )
 
