@@ -27,7 +27,7 @@ from archive.search.index import FACETS_INDEX, year_sql
 class Columns:
     language: np.ndarray  # the language's id for each article id; -1 where there is none
     year: np.ndarray  # 0 when undated
-    day: np.ndarray  # the publication date's day number, in the database's count; 0 undated
+    day: np.ndarray  # the publication date as a number: 20250605; 0 when undated
     source: np.ndarray  # the source's place in `sources`
     sources: list
     tagged: dict  # ("topic" or "event", its id) -> the ids of its articles
@@ -159,16 +159,14 @@ def _build():
         ids = _parsed(ids)
         language[ids] = language_id
         year[ids] = published_year or 0
-        day[ids] = _parsed(days)  # aggregated in the same order as the ids
+        day[ids] = _parsed(days.replace("-", ""))  # aggregated in the ids' order
         source[ids] = places.setdefault(source_name, len(places))
     return Columns(language, year, day, source, list(places), tagged)
 
 
-# A publication date as a day number (Julian), 0 for none.
-_DAY = {
-    "sqlite": "COALESCE(CAST(julianday(published) AS integer), 0)",
-    "postgresql": "COALESCE(to_char(published, 'J')::integer, 0)",
-}
+# A publication date as ISO text, '0' for none: made a number (20250605) by dropping the
+# dashes from the whole string at once, faster than converting each date in SQL.
+_DAY = {"sqlite": "COALESCE(published, '0')", "postgresql": "COALESCE(published::text, '0')"}
 
 
 def _joined(column):
