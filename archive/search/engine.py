@@ -50,6 +50,7 @@ class Search:
     # candidates from the matches it has read anyway (see summarise).
     candidates: tuple | None = None
     _ranked: list | None = None
+    _ids: object = None  # the matching ids, once read (see matched_ids)
 
     def __post_init__(self):
         if self.ids_sql is None:
@@ -82,15 +83,16 @@ class Search:
         candidates, computed together and remembered together."""
         return cache.remembered(
             ("summary", self.key, self.candidates),
-            lambda: _index_first(
-                summarise,
-                self.ids_sql,
-                version=self.version,
-                unique=self.ids_unique,
-                candidates=self.candidates,
-            ),
+            lambda: _index_first(summarise, self),
             version=self.version,
         )
+
+    def matched_ids(self):
+        """The matching ids, each once, as a numpy array; read from the database once."""
+        if self._ids is None:
+            ids = columns.matched_ids(self.ids_sql)
+            self._ids = ids if self.ids_unique else np.unique(ids)
+        return self._ids
 
     def snippet(self, article):
         return article_snippet(article, self.wanted)
@@ -146,7 +148,7 @@ class Results:
                 # The matches of a query, put in date order in memory: the database would
                 # have to find them all before it could walk the dates.
                 page = columns.in_date_order(
-                    columns.matched_ids(search.ids_sql),
+                    search.matched_ids(),
                     version=search.version,
                     newest=search.sort != "oldest",
                     start=start,
@@ -277,25 +279,23 @@ def _ranked(search, expression):
     return sorted(keys, key=keys.__getitem__, reverse=True)
 
 
-def summarise(ids_sql, *, version, unique, candidates=None):
-    """The count and facets of the matches `ids_sql` selects, with the ranking's candidates
-    when asked for: (headline query, how many) gives the ids of the newest matches and of
-    the newest matches whose headlines match, as many of each.
+def summarise(search):
+    """The count and facets of the search's matches, and the ranking's candidates when it
+    asks for them: with (headline query, how many), the ids of the newest matches and of the
+    newest matches whose headlines match, as many of each.
 
     The matches' ids are read once, as one string. Facets are counted from the columns in
     memory (archive.search.columns) or, when the data changed under them, in SQL.
     """
-    ids = columns.matched_ids(ids_sql)
-    if not unique:
-        ids = np.unique(ids)
-    by = columns.tallies(ids, version=version)
+    ids = search.matched_ids()
+    by = columns.tallies(ids, version=search.version)
     if by is None:
         # SQLite chooses how to count by how many articles match (see facet_counts).
         most = connection.vendor == "sqlite" and ids.size * 20 > _largest_id()
-        by = facet_counts(ids_sql, most=most, unique=unique)
+        by = facet_counts(search.ids_sql, most=most, unique=search.ids_unique)
     summary = {"count": int(ids.size), "facets": labelled(by)}
-    if candidates:
-        headline_expression, limit = candidates
+    if search.candidates:
+        headline_expression, limit = search.candidates
         summary["newest"] = columns.newest(ids, limit)
         headlines = columns.matched_ids(headline_matches_sql(headline_expression))
         summary["headline"] = columns.newest(columns.among(headlines, ids), limit)
