@@ -317,10 +317,10 @@ def facet_counts(ids_sql, *, most=False, unique=False):
     One statement counts them all. On PostgreSQL, where finding the matches is the costly
     part, ids that `ids_sql` gives once each (`unique`) are found once for all the counts
     (a subquery named WITH and used several times is kept). When they are `most` of the
-    archive, SQLite reads the facets index (and the tag tables)
-    through and looks each entry up among the matches, rather than looking every match up
-    in the wide article rows; for a few matches the lookups are cheaper. (PostgreSQL's
-    planner makes that choice itself.)
+    archive, SQLite reads the facets index (and the tag tables) through and looks each
+    entry up among the matches, rather than looking every match up in the wide article
+    rows; for a few matches the lookups are cheaper. (PostgreSQL's planner makes that
+    choice itself.)
     """
     from archive.models import Article
 
