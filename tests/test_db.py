@@ -1,7 +1,7 @@
 import pytest
 from django.db import connection
 
-from archive.db import bulk_writes
+from archive.db import LOAD_CACHE_KIB, bulk_writes
 from archive.ingest.services import articles_load
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +15,7 @@ def synchronous_commit():
 
 def test_a_load_commits_without_waiting_for_the_disk_and_then_restores_the_setting(tmp_path):
     if connection.vendor != "postgresql":
-        pytest.skip("a PostgreSQL setting; SQLite keeps its defaults")
+        pytest.skip("a PostgreSQL setting")
     before = synchronous_commit()
     (tmp_path / "a.txt").write_text("A headline\n\n" + "Words of a paragraph here. " * 20)
     during = [synchronous_commit() for _ in articles_load(paths=[tmp_path])]
@@ -25,8 +25,31 @@ def test_a_load_commits_without_waiting_for_the_disk_and_then_restores_the_setti
 
 def test_bulk_writes_restores_the_setting_when_the_load_fails():
     if connection.vendor != "postgresql":
-        pytest.skip("a PostgreSQL setting; SQLite keeps its defaults")
+        pytest.skip("a PostgreSQL setting")
     before = synchronous_commit()
     with pytest.raises(RuntimeError), bulk_writes():
         raise RuntimeError("the load broke")
     assert synchronous_commit() == before
+
+
+def cache_size():
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        return cursor.fetchone()[0]
+
+
+def test_a_load_on_sqlite_has_a_larger_page_cache_and_then_restores_it():
+    if connection.vendor != "sqlite":
+        pytest.skip("an SQLite setting")
+    before = cache_size()
+    during = []
+
+    def load():
+        with bulk_writes():
+            during.append(cache_size())
+            raise RuntimeError("the load broke")
+
+    with pytest.raises(RuntimeError):
+        load()
+    assert during == [-LOAD_CACHE_KIB] != [before]
+    assert cache_size() == before
