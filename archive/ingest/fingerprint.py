@@ -7,7 +7,6 @@ differ in a few bits; four 16-bit bands make "within three bits" an indexed look
 import hashlib
 import re
 import zlib
-from functools import lru_cache
 
 import numpy as np
 
@@ -38,17 +37,32 @@ def simhash(text):
     sample = text[: MAX_WORDS * 12].casefold()
     unspaced = bool(UNSPACED.search(sample[:200]))
     # Splitting on spaces keeps punctuation on words, which only makes shingles stricter.
-    words = UNSPACED_TOKEN.findall(sample)[:MAX_WORDS] if unspaced else sample.split()[:MAX_WORDS]
+    if unspaced:
+        words = UNSPACED_TOKEN.findall(sample)[:MAX_WORDS]
+    else:
+        # The first MAX_WORDS pieces are whole words; a last one holds the rest, unsplit.
+        words = sample.split(maxsplit=MAX_WORDS)[:MAX_WORDS]
     if len(words) < MIN_WORDS_FOR_SIMHASH:
         return None
-    word_hashes = np.fromiter(map(_word_hash, words), np.uint64, len(words))
+    hashes = list(map(_word_hashes.get, words))
+    if None in hashes:
+        hashes = [
+            _word_hash(word) if found is None else found
+            for word, found in zip(words, hashes, strict=True)
+        ]
+    word_hashes = np.array(hashes, np.uint64)
     # A character of Chinese or Japanese carries about half a word: shingles twice as long.
     width = SHINGLE_WORDS * 2 if unspaced else SHINGLE_WORDS
     shingles = np.zeros(len(words) - width + 1, np.uint64)
     for offset in range(width):
         shingles = shingles * _K1 + word_hashes[offset : len(words) - width + 1 + offset]
     # Each distinct shingle votes once, so the phrases every text repeats do not decide.
-    shingles = np.unique(shingles)
+    # (Sorted and compared with the next, as np.unique does, without its overhead.)
+    shingles.sort()
+    distinct = np.empty(len(shingles), bool)
+    distinct[0] = True
+    np.not_equal(shingles[1:], shingles[:-1], out=distinct[1:])
+    shingles = shingles[distinct]
     shingles ^= shingles >> np.uint64(33)
     shingles *= _MIX
     shingles ^= shingles >> np.uint64(29)
@@ -60,10 +74,18 @@ def simhash(text):
 _K1, _MIX = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xFF51AFD7ED558CCD)
 
 
-@lru_cache(maxsize=200_000)
+# Words seen, with their hashes: a dict lookup is the cheapest step per word. Emptied when
+# full, so a long load's memory stays flat.
+_word_hashes = {}
+WORD_HASHES_KEPT = 200_000
+
+
 def _word_hash(word):
+    if len(_word_hashes) >= WORD_HASHES_KEPT:
+        _word_hashes.clear()
     data = word.encode()
-    return zlib.crc32(data) << 32 | zlib.crc32(data, 0x9E3779B9)
+    value = _word_hashes[word] = zlib.crc32(data) << 32 | zlib.crc32(data, 0x9E3779B9)
+    return value
 
 
 def bands(signed_hash):

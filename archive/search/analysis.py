@@ -39,7 +39,8 @@ def index_terms(text, language):
 def folded_terms(folded, language):
     """`index_terms` of a text already folded (`archive.text.fold`)."""
     stemmer = STEMMERS.get(language)
-    if not UNSPACED_RUN.search(folded):
+    # isascii() answers for most texts at once; the search reads every character.
+    if folded.isascii() or not UNSPACED_RUN.search(folded):
         found = WORD.findall(folded)
         if max(map(len, found), default=0) > MAX_WORD_CHARS:  # rare: cut only when needed
             found = [word[:MAX_WORD_CHARS] for word in found]
