@@ -34,3 +34,18 @@ def test_bands_cover_all_64_bits():
     parts = bands(value)
     assert len(parts) == 4
     assert sum(part << (16 * index) for index, part in enumerate(parts)) == value & (2**64 - 1)
+
+
+def test_simhash_values_do_not_change_between_versions(settings):
+    # Stored fingerprints are compared with those of articles loaded later: a change to how
+    # they are computed would hide near duplicates of everything loaded before it.
+    seeds = settings.BASE_DIR / "seeds"
+    assert [
+        simhash(path.read_text(encoding="utf-8-sig")) for path in sorted(seeds.glob("*.txt"))
+    ] == [
+        -1014133986863348319,
+        8374488977674139641,
+        5449025797822277402,
+        5214308980239168021,
+        661057197737637737,
+    ]
