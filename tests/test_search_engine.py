@@ -337,3 +337,26 @@ def test_the_count_is_the_number_of_matches_whichever_is_asked_first(faceted):
     assert sum(item["count"] for item in first_facets.facets()["language"]) == 2
     assert first_facets.count() == 2
     assert Article.objects.search("nowhere").count() == 0
+
+
+def test_a_phrase_matches_neighbours_within_a_field_only(db):
+    english = LanguageFactory(code="en")
+    split = ArticleFactory(
+        title="Talks about soybean",
+        standfirst="Purchases resume",
+        body="Nothing else.",
+        language=english,
+    )
+    apart = ArticleFactory(title="Soybean and purchases", body="Nothing.", language=english)
+    together = ArticleFactory(
+        title="Farmers wait",
+        body="First paragraph.\nSoybean purchases resume.",
+        language=english,
+    )
+    archive = {"split": split, "apart": apart, "together": together}
+    # The headline's last word and the standfirst's first are not a phrase; paragraphs of
+    # the body are read as one text, as on both engines.
+    assert found(archive, '"soybean purchases"') == ["together"]
+    assert found(archive, '"soybean purchases resume"') == ["together"]
+    assert found(archive, '"paragraph soybean purchases"') == ["together"]
+    assert found(archive, '"purchases soybean"') == []

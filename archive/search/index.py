@@ -4,7 +4,8 @@ SQLite: an FTS5 table `archive_search` whose rowid is the article's id, with the
 terms of four fields (headline, standfirst, body, captions) as space-separated text.
 PostgreSQL: a table `archive_search` of (article_id, tsvector) with a GIN index; the
 tsvector is written literally, terms and positions computed in Python, with weights A
-(headlines) to D (captions), so PostgreSQL's own parser never sees the text.
+(headlines) to D (captions), so PostgreSQL's own parser never sees the text. Each pair of
+neighbouring terms is a term there too (`analysis.pair_term`): GIN finds a phrase by it.
 
 Both hold exactly the terms `archive.search.analysis.index_terms` gives, which is why a query
 finds the same articles on either. Rows are written in the caller's transaction: an article
@@ -19,7 +20,7 @@ from django.db import connection, transaction
 
 from archive.db import rows_insert
 from archive.models import BlockKind
-from archive.search.analysis import folded_terms
+from archive.search.analysis import folded_terms, pair_term
 from archive.search.cache import version_renew
 from archive.text import fold
 
@@ -76,11 +77,15 @@ def year_sql(vendor):
 
 def facets_index_sql(vendor):
     # Neither database reads an expression from an index alone unless the columns under it
-    # are in the index too, hence published at the end.
-    include = " INCLUDE (id)" if vendor == "postgresql" else ""
+    # are in the index too, hence published at the end. The date's precision is there for
+    # the columns in memory (archive.search.columns), which filter by date as SQL does.
+    if vendor == "postgresql":
+        columns, include = "published", " INCLUDE (id, date_precision)"
+    else:
+        columns, include = "published, date_precision", ""
     return [
         f"CREATE INDEX IF NOT EXISTS {FACETS_INDEX} ON archive_article "
-        f"(language_id, {year_sql(vendor)}, source_name, published){include}"
+        f"(language_id, {year_sql(vendor)}, source_name, {columns}){include}"
     ]
 
 
@@ -347,13 +352,19 @@ def scored_sql(expression, ids):
 
 
 def _tsvector(terms):
-    """A tsvector literal: each term with its positions and the weight of its field."""
+    """A tsvector literal: each term with its positions and the weight of its field, and
+    each pair of neighbouring terms in a field as a term of its own (see `pair_term`)."""
     positions = {}
     position = 0
     for name in FIELDS:
         weight = WEIGHTS[name]
+        previous = None
         for term in terms.get(name, ()):
             position = min(position + 1, MAX_POSITION)
-            positions.setdefault(term, []).append(f"{position}{weight}")
+            place = f"{position}{weight}"
+            positions.setdefault(term, []).append(place)
+            if previous is not None:
+                positions.setdefault(pair_term(previous, term), []).append(place)
+            previous = term
         position = min(position + 1, MAX_POSITION)  # no phrase across two fields
     return " ".join(f"'{term}':{','.join(places)}" for term, places in positions.items())
