@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 
 from archive.models import Article, Event, Language, Topic
+from archive.search.engine import Filters
 
 
 class ArticleFilterForm(forms.Form):
@@ -95,6 +96,25 @@ class ArticleFilter(django_filters.FilterSet):
             # ?expand=0 turns the thesaurus off, from the link shown with the expansions.
             across_languages=self.data.get("expand") != "0",
             sort=cleaned.get("sort") or None,
+            # The search may apply them to its matches itself (engine.Filters), when
+            # nothing else narrowed the articles.
+            filters=None if self.queryset.query.where else self.applied(),
+        )
+
+    def applied(self):
+        """The filters this filterset applies (after validation), as an engine.Filters."""
+        cleaned = self.form.cleaned_data
+
+        def pks(name):
+            return frozenset(item.pk for item in cleaned.get(name) or ())
+
+        return Filters(
+            languages=pks("language"),
+            topics=pks("topic"),
+            events=pks("event"),
+            sources=frozenset(cleaned.get("source") or ()),
+            date_from=cleaned.get("date_from"),
+            date_to=cleaned.get("date_to"),
         )
 
     def filter_published(self, queryset, name, value):

@@ -192,12 +192,17 @@ class ArticleQuerySet(models.QuerySet):
             )
         return queryset
 
-    def search(self, text, *, across_languages=True, sort=None):
-        """What a reader typed, searched: an `archive.search.engine.Search`."""
+    def search(self, text, *, across_languages=True, sort=None, filters=None):
+        """What a reader typed, searched: an `archive.search.engine.Search`. `filters`
+        (engine.Filters) may say which filters, and only those, made this queryset."""
         from archive.search.engine import articles_search
 
         return articles_search(
-            queryset=self, text=text, across_languages=across_languages, sort=sort
+            queryset=self,
+            text=text,
+            across_languages=across_languages,
+            sort=sort,
+            filters=filters,
         )
 
 

@@ -5,8 +5,11 @@ import itertools
 
 import numpy as np
 import pytest
+from django.http import QueryDict
 
-from archive.models import Article
+from archive.dates import DatePrecision
+from archive.filters import ArticleFilter
+from archive.models import Article, Language
 from archive.search import cache, columns, engine
 from tests.factories import ArticleFactory, EventFactory, LanguageFactory, TopicFactory
 
@@ -142,3 +145,69 @@ def test_a_query_in_date_order_pages_through_every_match_once(varied, sort):
     assert len(everything) == search.count() == 4
     pages = [a.pk for start in range(0, 4, 3) for a in search.results[start : start + 3]]
     assert pages == everything
+
+
+FILTER_CASES = [
+    {"language": ["fr"]},
+    {"language": ["fr", "nl"]},
+    {"topic": ["trade"]},
+    {"topic": ["trade", "taiwan"]},
+    {"event": ["call"]},
+    {"topic": ["taiwan"], "event": ["call"]},
+    {"source": ["Reuters", "Le Monde"]},
+    {"date_from": ["2025-06-10"]},
+    {"date_from": ["2024-03-01"], "date_to": ["2025-06-05"]},
+    {"date_to": ["2025-01-01"]},
+    {"date_from": ["2025-06-20"], "date_to": ["2025-06-10"]},  # the end is left out
+    {"language": ["fr"], "date_from": ["2025-01-01"], "source": ["Le Monde"]},
+    {"language": ["fr"], "date_from": ["garbage"]},  # the date is left out: invalid
+]
+
+
+@pytest.fixture
+def dated(varied):
+    """`varied`, with articles dated to the month and to the year."""
+    for title, published, precision in [
+        ("Tariffs in June", datetime.date(2025, 6, 1), DatePrecision.MONTH),
+        ("Tariffs on the first", datetime.date(2025, 6, 1), DatePrecision.DAY),
+        ("Tariffs that year", datetime.date(2025, 1, 1), DatePrecision.YEAR),
+        ("Tariffs a year before", datetime.date(2024, 6, 1), DatePrecision.MONTH),
+    ]:
+        ArticleFactory(title=title, body="Tarifs.", published=published, date_precision=precision)
+    return varied
+
+
+@pytest.mark.parametrize("filters", FILTER_CASES)
+def test_filters_applied_in_memory_keep_what_sql_keeps(dated, filters, monkeypatch):
+    monkeypatch.setattr(engine, "FILTERED_IN_SQL_BELOW", 0)
+    for q in ["tariffs", "tarif*", '"tarifs douaniers"', "nothing", "tariffs -taiwan"]:
+        data = QueryDict(mutable=True)
+        data["q"] = q
+        for name, values in filters.items():
+            data.setlist(name, values)
+        search = ArticleFilter(data, queryset=Article.objects.all()).search()
+        in_sql = np.unique(columns.matched_ids(search.ids_sql))
+        in_memory = search._filtered_in_memory()
+        assert in_memory is not None, (q, filters)
+        assert sorted(in_memory.tolist()) == in_sql.tolist(), (q, filters)
+        assert search.count() == in_sql.size
+
+
+def test_filters_that_keep_few_articles_are_applied_in_sql(dated):
+    search = Article.objects.filter(language__code="fr").search(
+        "tarifs", filters=engine.Filters(languages=frozenset([_language_id("fr")]))
+    )
+    assert search.filtered is not None
+    assert search._filtered_in_memory() is None  # fewer than FILTERED_IN_SQL_BELOW kept
+    assert search.count() == 2
+
+
+def test_a_queryset_narrowed_otherwise_is_never_filtered_in_memory(dated):
+    data = QueryDict("q=tariffs&language=en")
+    narrowed = Article.objects.filter(title__startswith="Tariffs")
+    search = ArticleFilter(data, queryset=narrowed).search()
+    assert search.filtered is None
+
+
+def _language_id(code):
+    return Language.objects.get(code=code).pk

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.db import connection
 
+from archive.dates import DatePrecision
 from archive.search import cache
 from archive.search.index import FACETS_INDEX, year_sql
 
@@ -28,11 +29,13 @@ class Columns:
     language: np.ndarray  # the language's id for each article id; -1 where there is none
     year: np.ndarray  # 0 when undated
     day: np.ndarray  # the publication date as a number: 20250605; 0 when undated
+    precision: np.ndarray  # the date's precision: PRECISIONS' index of it
     source: np.ndarray  # the source's place in `sources`
     sources: list
     tagged: dict  # ("topic" or "event", its id) -> the ids of its articles
 
 
+PRECISIONS = [DatePrecision.DAY, DatePrecision.MONTH, DatePrecision.YEAR, DatePrecision.UNKNOWN]
 _kept = {}  # database alias -> (data version, Columns)
 _lock = threading.Lock()
 
@@ -74,6 +77,55 @@ def tallies(ids, *, version):
         if count := int(np.count_nonzero(matched[articles])):
             by[facet][pk] = count
     return by
+
+
+def allowed(filters, *, version):
+    """A mask over article ids: True for the articles that the reader's `filters`
+    (engine.Filters) keep, as the article list's SQL filters keep them (archive.filters,
+    ArticleQuerySet.published_between); None when the data is no longer at `version`."""
+    columns = columns_for(version)
+    if columns is None:
+        return None
+    keep = columns.language >= 0  # every article the columns know
+    if filters.languages:
+        keep &= np.isin(columns.language, list(filters.languages))
+    if filters.sources:
+        places = [place for place, name in enumerate(columns.sources) if name in filters.sources]
+        keep &= np.isin(columns.source, places)
+    for facet, pks in (("topic", filters.topics), ("event", filters.events)):
+        if pks:
+            tagged = np.zeros(len(keep), bool)
+            for pk in pks:
+                tagged[columns.tagged.get((facet, pk), _NONE)] = True
+            keep &= tagged
+    day = columns.day
+    if filters.date_to is not None:
+        keep &= (day > 0) & (day <= _number(filters.date_to))
+    if filters.date_from is not None:
+        # A period overlapping the range's start counts: see published_between.
+        start = filters.date_from
+        month, year = PRECISIONS.index(DatePrecision.MONTH), PRECISIONS.index(DatePrecision.YEAR)
+        keep &= (day >= _number(start.replace(month=1, day=1))) & (
+            (day >= _number(start))
+            | ((columns.precision == month) & (day >= _number(start.replace(day=1))))
+            | (columns.precision == year)
+        )
+    return keep
+
+
+_NONE = np.zeros(0, np.int64)
+
+
+def kept(ids, keep):
+    """Those of `ids` that the mask `keep` (from `allowed`) keeps; None when an id is one
+    the columns do not know."""
+    if ids.size and ids.max() >= keep.size:
+        return None
+    return ids[keep[ids]]
+
+
+def _number(date):
+    return date.year * 10000 + date.month * 100 + date.day
 
 
 def in_date_order(ids, *, version, newest, start, stop):
@@ -140,7 +192,8 @@ def _build():
         size = (cursor.fetchone()[0] or 0) + 1
         cursor.execute(
             f"SELECT language_id, {year_sql(vendor)}, source_name, {_joined('id')}, "
-            f"{_joined(_DAY[vendor])} FROM archive_article{indexed} GROUP BY 1, 2, 3"
+            f"{_joined(_DAY[vendor])}, {_joined(_PRECISION)} "
+            f"FROM archive_article{indexed} GROUP BY 1, 2, 3"
         )
         groups = cursor.fetchall()
         tagged = {}
@@ -153,20 +206,30 @@ def _build():
     language = np.full(size, -1, np.int32)
     year = np.zeros(size, np.int16)
     day = np.zeros(size, np.int32)
+    precision = np.zeros(size, np.int8)
     source = np.zeros(size, np.int32)
     places = {}
-    for language_id, published_year, source_name, ids, days in groups:
+    for language_id, published_year, source_name, ids, days, precisions in groups:
         ids = _parsed(ids)
         language[ids] = language_id
         year[ids] = published_year or 0
-        day[ids] = _parsed(days.replace("-", ""))  # aggregated in the ids' order
+        # Aggregated in the ids' order, as are the precisions.
+        day[ids] = _parsed(days.replace("-", ""))
+        precision[ids] = _parsed(precisions)
         source[ids] = places.setdefault(source_name, len(places))
-    return Columns(language, year, day, source, list(places), tagged)
+    return Columns(language, year, day, precision, source, list(places), tagged)
 
 
 # A publication date as ISO text, '0' for none: made a number (20250605) by dropping the
 # dashes from the whole string at once, faster than converting each date in SQL.
 _DAY = {"sqlite": "COALESCE(published, '0')", "postgresql": "COALESCE(published::text, '0')"}
+
+
+_PRECISION = (
+    "CASE date_precision "
+    + " ".join(f"WHEN '{value}' THEN {place}" for place, value in enumerate(PRECISIONS))
+    + " ELSE 0 END"
+)
 
 
 def _joined(column):

@@ -34,6 +34,23 @@ from archive.search.snippets import Wanted, article_snippet, wanted_terms
 
 SORTS = ("relevance", "newest", "oldest")
 FACETS = ("language", "topic", "event", "year", "source")
+# Filters that keep fewer articles than this are applied in SQL with the query, where the
+# database looks up each kept article; more, and they are applied to the query's matches in
+# memory (see Search.matched_ids).
+FILTERED_IN_SQL_BELOW = 20_000
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The reader's filters (archive.filters.ArticleFilter), as ids and dates: what the
+    columns in memory need to apply them to a query's matches as SQL applies them."""
+
+    languages: frozenset = frozenset()  # language ids
+    topics: frozenset = frozenset()  # topic ids
+    events: frozenset = frozenset()  # event ids
+    sources: frozenset = frozenset()  # source names
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
 
 
 @dataclass
@@ -49,6 +66,8 @@ class Search:
     # Relevance order: (headline query, how many) for the summary to pick the ranking's
     # candidates from the matches it has read anyway (see summarise).
     candidates: tuple | None = None
+    # The reader's filters, and the query without them: (Filters, (sql, params)).
+    filtered: tuple | None = None
     _ranked: list | None = None
     _ids: object = None  # the matching ids, once read (see matched_ids)
 
@@ -88,11 +107,28 @@ class Search:
         )
 
     def matched_ids(self):
-        """The matching ids, each once, as a numpy array; read from the database once."""
+        """The matching ids, each once, as a numpy array; read from the database once.
+
+        When the reader's filters keep many articles, the query's matches are read without
+        them and filtered in memory: joining hundreds of thousands of matches with hundreds
+        of thousands of filtered articles in SQL took a second at a million articles.
+        """
+        if self._ids is None:
+            self._ids = self._filtered_in_memory()
         if self._ids is None:
             ids = columns.matched_ids(self.ids_sql)
             self._ids = ids if self.ids_unique else np.unique(ids)
         return self._ids
+
+    def _filtered_in_memory(self):
+        if self.filtered is None:
+            return None
+        filters, unfiltered_sql = self.filtered
+        keep = columns.allowed(filters, version=self.version)
+        if keep is None or np.count_nonzero(keep) < FILTERED_IN_SQL_BELOW:
+            return None
+        ids = columns.matched_ids(unfiltered_sql)
+        return columns.kept(ids, keep)
 
     def snippet(self, article):
         return article_snippet(article, self.wanted)
@@ -173,13 +209,14 @@ def _index_first(function, *args, **kwargs):
         return function(*args, **kwargs)
 
 
-def articles_search(*, queryset, text, across_languages=True, sort=None):
+def articles_search(*, queryset, text, across_languages=True, sort=None, filters=None):
     """The articles of `queryset` that match `text`, in `sort` order. Never raises.
 
     Without text, every article of `queryset` matches. `sort` is one of SORTS; by default
     relevance when there is text to search for, newest first otherwise. With
     `across_languages`, a word or phrase that is a label of a thesaurus concept also finds
-    the concept's labels in other languages (Putin → Poetin, Poutine, 普京).
+    the concept's labels in other languages (Putin → Poetin, Poutine, 普京). `filters`
+    (Filters) may say what `queryset` is: all articles, filtered by them and nothing else.
     """
     has_text = bool((text or "").strip())
     sort = sort if sort in SORTS else "relevance" if has_text else "newest"
@@ -216,6 +253,7 @@ def articles_search(*, queryset, text, across_languages=True, sort=None):
         version=version,
         ids_sql=ids_sql,
         ids_unique=True,
+        filtered=(filters, matching_sql(expression)) if filters and within else None,
     )
     if search.sort == "relevance":
         search.candidates = (headline_expression, limit)
