@@ -40,18 +40,7 @@ def test_a_quoted_phrase_keeps_its_words_together():
     assert to_fts5(query.required) == (
         '("rar earth" OR "rar earths" OR "rare earth" OR "rare earths")'
     )
-    # PostgreSQL looks the pair up as one term (analysis.pair_term).
-    assert to_tsquery(query.required) == (
-        "('rar_earth' | 'rar_earths' | 'rare_earth' | 'rare_earths')"
-    )
-
-
-def test_a_longer_phrase_needs_its_pairs_and_its_words_in_order_on_postgresql():
-    query = parse('"trade war talks"')
-    assert to_tsquery(query.required) == (
-        "(('trad_war' | 'trade_war') & ('war_talk' | 'war_talks') & "
-        "(('trad' | 'trade') <-> 'war' <-> ('talk' | 'talks')))"
-    )
+    assert to_tsquery(query.required) == "(('rar' | 'rare') <-> ('earth' | 'earths'))"
 
 
 def test_or_joins_the_words_on_either_side():

@@ -4,8 +4,7 @@ SQLite: an FTS5 table `archive_search` whose rowid is the article's id, with the
 terms of four fields (headline, standfirst, body, captions) as space-separated text.
 PostgreSQL: a table `archive_search` of (article_id, tsvector) with a GIN index; the
 tsvector is written literally, terms and positions computed in Python, with weights A
-(headlines) to D (captions), so PostgreSQL's own parser never sees the text. Each pair of
-neighbouring terms is a term there too (`analysis.pair_term`): GIN finds a phrase by it.
+(headlines) to D (captions), so PostgreSQL's own parser never sees the text.
 
 Both hold exactly the terms `archive.search.analysis.index_terms` gives, which is why a query
 finds the same articles on either. Rows are written in the caller's transaction: an article
@@ -20,7 +19,7 @@ from django.db import connection, transaction
 
 from archive.db import rows_insert
 from archive.models import BlockKind
-from archive.search.analysis import folded_terms, pair_term
+from archive.search.analysis import folded_terms
 from archive.search.cache import version_renew
 from archive.text import fold
 
@@ -352,19 +351,13 @@ def scored_sql(expression, ids):
 
 
 def _tsvector(terms):
-    """A tsvector literal: each term with its positions and the weight of its field, and
-    each pair of neighbouring terms in a field as a term of its own (see `pair_term`)."""
+    """A tsvector literal: each term with its positions and the weight of its field."""
     positions = {}
     position = 0
     for name in FIELDS:
         weight = WEIGHTS[name]
-        previous = None
         for term in terms.get(name, ()):
             position = min(position + 1, MAX_POSITION)
-            place = f"{position}{weight}"
-            positions.setdefault(term, []).append(place)
-            if previous is not None:
-                positions.setdefault(pair_term(previous, term), []).append(place)
-            previous = term
+            positions.setdefault(term, []).append(f"{position}{weight}")
         position = min(position + 1, MAX_POSITION)  # no phrase across two fields
     return " ".join(f"'{term}':{','.join(places)}" for term, places in positions.items())

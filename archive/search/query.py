@@ -13,13 +13,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from archive.search.analysis import (
-    UNSPACED_RUN,
-    character_pairs,
-    pair_term,
-    query_forms,
-    words,
-)
+from archive.search.analysis import UNSPACED_RUN, character_pairs, query_forms, words
 
 MAX_QUERY_CHARS = 500
 MAX_CLAUSES = 20
@@ -249,25 +243,8 @@ def _tsquery(node, weights=""):
         label = (":*" if node.prefix else ":" if weights else "") + weights
         return _either([f"'{form}'{label}" for form in node.forms], joiner=" | ")
     if isinstance(node, Phrase):
-        phrase = "(" + " <-> ".join(_tsquery(term, weights) for term in node.terms) + ")"
-        # The index holds each pair of neighbouring terms as a term (index.pair_term): GIN
-        # answers a pair without reading the documents, which a phrase makes it do.
-        pairs = [_tsquery_pair(a, b, weights) for a, b in itertools.pairwise(node.terms)]
-        if len(pairs) == 1 and pairs[0]:
-            return pairs[0]
-        found = [pair for pair in pairs if pair]
-        return "(" + " & ".join([*found, phrase]) + ")" if found else phrase
+        return "(" + " <-> ".join(_tsquery(term, weights) for term in node.terms) + ")"
     return _either([_tsquery(option, weights) for option in node.options], joiner=" | ")
-
-
-def _tsquery_pair(first, second, weights):
-    """The pair terms that a phrase's two neighbouring terms may be, or "" for a prefix."""
-    if first.prefix or second.prefix:
-        return ""
-    label = f":{weights}" if weights else ""
-    return _either(
-        [f"'{pair_term(a, b)}'{label}" for a in first.forms for b in second.forms], joiner=" | "
-    )
 
 
 def _either(parts, joiner=" OR "):

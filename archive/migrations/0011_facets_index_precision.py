@@ -11,7 +11,7 @@ def recreate(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("archive", "0011_search_pair_terms")]
+    dependencies = [("archive", "0010_thesaurus_data_version")]
 
     # Going back keeps the wider index, which serves what the narrower one did.
     operations = [migrations.RunPython(recreate, migrations.RunPython.noop)]
