@@ -253,7 +253,7 @@ def articles_search(*, queryset, text, across_languages=True, sort=None, filters
         version=version,
         ids_sql=ids_sql,
         ids_unique=True,
-        filtered=(filters, matching_sql(expression)) if filters and within else None,
+        filtered=(filters, matching_sql(expression)) if filters is not None and within else None,
     )
     if search.sort == "relevance":
         search.candidates = (headline_expression, limit)
