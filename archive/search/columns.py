@@ -5,7 +5,9 @@ among the articles: at a million articles, seconds. Instead each server process 
 the current data version (archive.search.cache), every article's facet values as arrays
 indexed by its id: language, year and source, and for each topic and event the ids of its
 articles. A search reads its matches' ids from the database as one string and tallies them
-with numpy, the way a search engine counts from its column store.
+with numpy, the way a search engine counts from its column store. The same arrays (with each
+date's precision) apply the reader's filters to a query's matches when they keep many
+articles (`allowed`, `kept`; see engine.Search.matched_ids).
 
 The arrays are built from the facets index in one grouped reading (under 100 ms for 100,000
 articles) the first time a search needs them after the data changed; a search whose data
