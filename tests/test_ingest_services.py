@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from archive.dates import DatePrecision
 from archive.ingest import store
@@ -538,3 +539,30 @@ def test_on_a_terminal_the_command_shows_a_progress_bar(tmp_path, monkeypatch, c
     assert "1 records" in captured.err
     assert "good.txt" not in captured.out
     assert "1 created" in captured.out
+
+
+def test_a_first_large_load_chooses_the_common_terms_and_rewrites_earlier_rows(
+    tmp_path, monkeypatch
+):
+    from archive.bench.corpus import write_jsonl
+    from archive.ingest import services as ingest_services
+    from archive.search.index import common_terms, index_check
+
+    call_command("load_seeds")
+    before = sorted(Article.objects.search('"Kuala Lumpur"').articles.values_list("pk", flat=True))
+    path = write_jsonl(tmp_path / "corpus.jsonl", count=60)
+    monkeypatch.setattr(ingest_services, "PARALLEL_FROM_BYTES", 0)
+    monkeypatch.setattr(ingest_services, "JSONL_BATCH", 20)
+    assert all(o.status == Status.CREATED for o in load(path))
+
+    common = common_terms()
+    if connection.vendor == "postgresql":
+        # The corpus's common words (archive.bench.corpus) are among them.
+        assert {"trump", "china"} <= common
+        assert len(common) == 100
+    else:
+        assert common == frozenset()  # SQLite's index knows where words stand: no pairs
+    # The seeds' rows were written again with the list, as the corpus's were.
+    assert not index_check()
+    after = Article.objects.search('"Kuala Lumpur"').articles.values_list("pk", flat=True)
+    assert sorted(after) == before

@@ -1,9 +1,19 @@
+import re
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
 from archive.models import Article
-from archive.search.index import TABLE, articles_unindex, index_check, indexed_ids
+from archive.search.index import (
+    TABLE,
+    articles_unindex,
+    common_terms,
+    index_check,
+    index_rebuild,
+    indexed_ids,
+)
+from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +84,37 @@ def test_terms_from_texts_folded_beforehand_are_the_terms_of_the_texts(seeds):
         )
         assert given == article_terms(article)
         assert given["body"]
+
+
+def test_a_rebuild_chooses_the_common_terms_once_the_archive_is_large_enough(seeds, monkeypatch):
+    from archive.search import index
+
+    index_rebuild()
+    assert common_terms() == frozenset()  # six articles: phrases are cheap to read anyway
+
+    monkeypatch.setattr(index, "COMMON_FROM_ARTICLES", 6)
+    index_rebuild()
+    if connection.vendor == "postgresql":
+        common = common_terms()
+        assert len(common) == index.COMMON_TERMS
+        assert "trump" in common  # in every seed but one
+        assert not any("_" in term for term in common)  # pair terms are not candidates
+    else:
+        assert common_terms() == frozenset()
+    assert not index_check()
+
+
+def test_postgresql_rows_hold_pairs_of_neighbouring_common_terms_within_a_field(db):
+    article = ArticleFactory(
+        title="Soybean talks", standfirst="Purchases resume", body="Soybean purchases resume."
+    )
+    index_rebuild(common={"soybean", "purchas", "purchases", "resum", "resume"})
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            pytest.skip("SQLite's index knows where each word stands: it holds no pairs")
+        cursor.execute(f"SELECT document::text FROM {TABLE} WHERE article_id = %s", [article.pk])
+        document = cursor.fetchone()[0]
+    pairs = sorted(term for term in re.findall(r"'([^']+)'", document) if "_" in term)
+    # "talks" is not common; "resume" ends the standfirst and "soybean" begins the body.
+    assert pairs == ["purchas_resum", "soybean_purchas"]
+    assert not index_check()

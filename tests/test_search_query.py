@@ -43,6 +43,31 @@ def test_a_quoted_phrase_keeps_its_words_together():
     assert to_tsquery(query.required) == "(('rar' | 'rare') <-> ('earth' | 'earths'))"
 
 
+def test_on_postgresql_a_phrase_of_common_words_is_its_pair_terms():
+    query = parse('"rare earths"')
+    common = {"rar", "rare", "earth", "earths"}
+    assert to_tsquery(query.required, common=common) == (
+        "('rar_earth' | 'rar_earths' | 'rare_earth' | 'rare_earths')"
+    )
+    # Where a combination of forms is not common, its words are read side by side.
+    assert to_tsquery(query.required, common=common - {"rar"}) == (
+        "(('rar' <-> 'earth') | ('rar' <-> 'earths') | 'rare_earth' | 'rare_earths')"
+    )
+    assert to_tsquery(query.required, weights="A", common=common - {"rar"}) == (
+        "(('rar':A <-> 'earth':A) | ('rar':A <-> 'earths':A) | 'rare_earth':A | 'rare_earths':A)"
+    )
+    # No pair term at all: the phrase as it was.
+    assert to_tsquery(query.required, common={"rare"}) == to_tsquery(query.required)
+
+
+def test_on_postgresql_a_longer_phrase_needs_its_common_pairs_and_its_words_in_order():
+    query = parse('"trade war talks"')
+    common = {"trad", "trade", "war"}
+    assert to_tsquery(query.required, common=common) == (
+        "(('trad_war' | 'trade_war') & (('trad' | 'trade') <-> 'war' <-> ('talk' | 'talks')))"
+    )
+
+
 def test_or_joins_the_words_on_either_side():
     query = parse("Putin OR Poetin tariffs")
     assert query.required == (AnyOf((term("putin"), term("poetin"))), term("tariffs"))

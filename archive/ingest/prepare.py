@@ -64,8 +64,11 @@ class PreparedRecord:
     line: int | None = None
 
 
-def records_prepare(*, records, tagger):
-    """Parse records, with the languages of all their paragraphs detected in one call."""
+def records_prepare(*, records, tagger, common=frozenset()):
+    """Parse records, with the languages of all their paragraphs detected in one call.
+
+    `common` is the search index's list of common terms (archive.search.index.common_terms).
+    """
     parsed_lists = parse_many(
         [
             ParseRequest(r.text, r.metadata.language or None, r.metadata.title, r.metadata.subtitle)
@@ -90,12 +93,12 @@ def records_prepare(*, records, tagger):
             while key in keys:  # the same language twice in one file
                 key += "+"
             keys.add(key)
-            articles.append(_article_prepare(parsed, key, record.metadata, tagger))
+            articles.append(_article_prepare(parsed, key, record.metadata, tagger, common))
         prepared.append(PreparedRecord(record, articles, path=record.path, line=record.line))
     return prepared
 
 
-def _article_prepare(parsed, key, metadata, tagger):
+def _article_prepare(parsed, key, metadata, tagger, common):
     texts = texts_of(parsed)
     # Suggestions and the index both read the folded text: it is folded once, for both.
     folded = {text: fold(text) for text in texts}
@@ -122,12 +125,13 @@ def _article_prepare(parsed, key, metadata, tagger):
                 blocks=parsed.blocks,
                 language=parsed.language,
                 folded=folded,
-            )
+            ),
+            common=common,
         ),
     )
 
 
-def jsonl_batch_prepare(lines, path, origin, tagger):
+def jsonl_batch_prepare(lines, path, origin, tagger, common=frozenset()):
     """Prepared records for (line number, bytes) pairs of a JSON Lines file."""
     records, failures = [], []
     for line_number, raw in lines:
@@ -135,7 +139,7 @@ def jsonl_batch_prepare(lines, path, origin, tagger):
             records.append(jsonl_record(raw, line_number, path, origin))
         except IngestError as error:
             failures.append(PreparedRecord(None, failure=str(error), path=path, line=line_number))
-    prepared = records_prepare(records=records, tagger=tagger) + failures
+    prepared = records_prepare(records=records, tagger=tagger, common=common) + failures
     return sorted(prepared, key=lambda item: item.line)
 
 
@@ -190,10 +194,10 @@ class Preparer:
         self.processes = processes
         self._pool = None
 
-    def map(self, batches, path, origin):
+    def map(self, batches, path, origin, common=frozenset()):
         if self.processes < 2:
             for batch in batches:
-                yield jsonl_batch_prepare(batch, path, origin, self.tagger)
+                yield jsonl_batch_prepare(batch, path, origin, self.tagger, common)
             return
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
@@ -207,7 +211,7 @@ class Preparer:
             )
         in_flight = deque()
         for batch in batches:
-            in_flight.append(self._pool.submit(workers.prepare, batch, path, origin))
+            in_flight.append(self._pool.submit(workers.prepare, batch, path, origin, common))
             if len(in_flight) >= self.processes * 2:
                 yield in_flight.popleft().result()
         while in_flight:

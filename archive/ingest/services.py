@@ -9,21 +9,29 @@ for large files) and written by `archive.ingest.store`.
 
 import contextlib
 import dataclasses
+import itertools
 from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 
 from archive.db import bulk_writes, statistics_refresh
 from archive.ingest.catalogue import CATALOGUE_FILENAME, catalogue_load
 from archive.ingest.metadata import Metadata, parse_yaml, split_front_matter
-from archive.ingest.prepare import Preparer, Record, records_prepare, source_hash
+from archive.ingest.prepare import (
+    Preparer,
+    Record,
+    jsonl_batch_prepare,
+    records_prepare,
+    source_hash,
+)
 from archive.ingest.reading import IngestError, decode, display_path, read_text_file, reference
 from archive.ingest.store import LoadContext, Outcome, Status, records_store
 from archive.models import Article
+from archive.search.index import document_terms, index_rebuild, most_common
 
 __all__ = ["Outcome", "Status", "articles_load", "display_path"]
 
@@ -36,6 +44,11 @@ STATISTICS_AFTER = 1000
 STATISTICS_TABLES = ["archive_article", "archive_search", "archive_tagsuggestion"]
 # Below this size a JSON Lines file is prepared in-process: starting workers costs more.
 PARALLEL_FROM_BYTES = 8 * 1024 * 1024
+# The first large file loaded on PostgreSQL chooses the search index's common terms from its
+# opening records (archive.search.index.common_terms), while the archive is small enough for
+# its rows to be rewritten with them; a larger archive gets them from rebuild_search_index.
+COMMON_SAMPLE_RECORDS = 1_000
+COMMON_REWRITE_MAX = 10_000
 
 
 def articles_load(*, paths, dry_run=False) -> Iterator[Outcome]:
@@ -97,7 +110,7 @@ def text_file_ingest(*, path, context) -> list[Outcome]:
             origin=path.parent,
             warnings=warnings + list(metadata.warnings),
         )
-        prepared = records_prepare(records=[record], tagger=context.tagger)
+        prepared = records_prepare(records=[record], tagger=context.tagger, common=context.common)
         with transaction.atomic():
             return records_store(prepared=prepared, context=context)
     except IngestError as error:
@@ -120,11 +133,38 @@ def jsonl_file_ingest(*, path, context, preparer) -> Iterator[Outcome]:
         return
     if size < PARALLEL_FROM_BYTES:
         preparer = Preparer(tagger=context.tagger, processes=1)
+    elif not context.common:
+        _common_terms_choose(handle, shown, path.parent, context)
     with handle:
         lines = _jsonl_lines(handle)
         batches = iter(lambda: list(islice(lines, JSONL_BATCH)), [])
-        for prepared in preparer.map(batches, shown, path.parent):
+        for prepared in preparer.map(batches, shown, path.parent, context.common):
             yield from _prepared_store_safely(prepared, context)
+
+
+def _common_terms_choose(handle, shown, origin, context):
+    """Choose the index's common terms from a large file's opening records, and rewrite the
+    rows already indexed with them. The file is read again from its start afterwards."""
+    if connection.vendor != "postgresql" or Article.objects.count() > COMMON_REWRITE_MAX:
+        return
+    sample = list(islice(_jsonl_lines(handle), COMMON_SAMPLE_RECORDS))
+    handle.seek(0)
+    prepared = jsonl_batch_prepare(sample, shown, origin, context.tagger)
+    parsed = [article.parsed for item in prepared for article in item.articles]
+    if not parsed:
+        return
+    terms = [
+        document_terms(
+            title=article.title,
+            title_en=article.title_en,
+            standfirst=article.standfirst,
+            blocks=article.blocks,
+            language=article.language,
+        )
+        for article in parsed
+    ]
+    context.common = most_common(itertools.chain.from_iterable(f.values()) for f in terms)
+    index_rebuild(common=context.common)
 
 
 def _prepared_store_safely(prepared, context):

@@ -19,7 +19,7 @@ from archive.ingest.prepare import PreparedArticle
 from archive.ingest.tagging import Tagger, texts_of
 from archive.languages import language_for_code
 from archive.models import Article, Event, TagSuggestion, Topic
-from archive.search.index import rows_add
+from archive.search.index import common_terms, rows_add
 
 
 class Status:
@@ -52,6 +52,8 @@ class LoadContext:
 
     def __init__(self):
         self.tagger = Tagger()
+        # The search index's common terms, whose pairs its rows hold (PostgreSQL only).
+        self.common = common_terms()
         self._languages = {}
         self._tags = {}
 

@@ -23,10 +23,10 @@ def start(tagger_pickle, languages):
     _tagger = pickle.loads(tagger_pickle)
 
 
-def prepare(batch, path, origin):
+def prepare(batch, path, origin, common):
     from archive.ingest.prepare import jsonl_batch_prepare
 
-    prepared = jsonl_batch_prepare(batch, path, origin, _tagger)
+    prepared = jsonl_batch_prepare(batch, path, origin, _tagger, common)
     for item in prepared:
         if item.record is not None:
             # The writer needs what was made of the text, not the text: a third less to

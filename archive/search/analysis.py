@@ -89,6 +89,19 @@ def character_pairs(run):
     return [run[index : index + 2] for index in range(len(run) - 1)]
 
 
+def pair_term(first, second):
+    """The term standing for `first` followed by `second` (PostgreSQL's index only).
+
+    GIN knows which documents hold a term, not where: to tell which of the documents holding
+    two common words hold them side by side, PostgreSQL reads each one whole, which for
+    "Trung Quốc" in a million articles was 200,000 documents and two seconds. For common
+    words (archive.search.index.common_terms), a two-word phrase is one lookup of its pair
+    term instead. Terms never hold "_" (it separates words, as in SQLite's tokenizer), so a
+    pair term cannot be mistaken for a word.
+    """
+    return f"{first}_{second}"
+
+
 def query_forms(word):
     """Every term a query word may stand for in the index, since a query has no language.
 

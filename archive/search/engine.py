@@ -23,6 +23,7 @@ from archive.search import cache, columns
 from archive.search.analysis import words
 from archive.search.index import (
     FACETS_INDEX,
+    common_terms,
     headline_matches_sql,
     index_first,
     matching_sql,
@@ -236,11 +237,11 @@ def articles_search(*, queryset, text, across_languages=True, sort=None, filters
     notes, wanted = list(parsed.notes), wanted_terms(parsed.required)
     if not parsed.required:
         # Only exclusions: every other article of the queryset, newest first.
-        excluded = _written(parsed.excluded)[0].replace(" AND ", " OR ").replace(" & ", " | ")
+        excluded = _written_any(parsed.excluded, version=version)
         matches = queryset.exclude(pk__in=RawSQL(*matching_sql(excluded)))
         sort = "newest" if sort == "relevance" else sort
         return Search(matches, notes, expansions, sort=sort, wanted=wanted, version=version)
-    expression, headline_expression = _written(parsed.required, parsed.excluded)
+    expression, headline_expression = _written(parsed.required, parsed.excluded, version=version)
     within = _within(queryset)
     ids_sql = matching_sql(expression, within=within)
     limit = settings.ARCHIVE_SEARCH_RANKED
@@ -265,20 +266,31 @@ def articles_search(*, queryset, text, across_languages=True, sort=None, filters
     return search
 
 
-def _written(required, excluded=()):
+def _written(required, excluded=(), *, version):
     """The query for the database in use, and what the headlines must match for the
     headline-first ranking (on PostgreSQL, with the whole query also matching)."""
     if connection.vendor == "postgresql":
-        expression = to_tsquery(required)
+        common = cache.remembered(("common terms",), common_terms, version=version)
+        expression = to_tsquery(required, common=common)
         if excluded:
-            expression = f"({expression})" + "".join(f" & !({to_tsquery([n])})" for n in excluded)
-        return expression, to_tsquery(required)
+            expression = f"({expression})" + "".join(
+                f" & !({to_tsquery([node], common=common)})" for node in excluded
+            )
+        return expression, to_tsquery(required, common=common)
     expression = to_fts5(required)
     headline = f"{{title}} : ({expression})"
     if excluded:
         unwanted = " OR ".join(to_fts5([node]) for node in excluded)
         expression, headline = f"({expression}) NOT ({unwanted})", f"({headline}) NOT ({unwanted})"
     return expression, headline
+
+
+def _written_any(nodes, *, version):
+    """The query matching any of these nodes, for the database in use."""
+    if connection.vendor == "postgresql":
+        common = cache.remembered(("common terms",), common_terms, version=version)
+        return " | ".join(f"({to_tsquery([node], common=common)})" for node in nodes)
+    return " OR ".join(f"({to_fts5([node])})" for node in nodes)
 
 
 def _within(queryset):

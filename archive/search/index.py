@@ -4,7 +4,9 @@ SQLite: an FTS5 table `archive_search` whose rowid is the article's id, with the
 terms of four fields (headline, standfirst, body, captions) as space-separated text.
 PostgreSQL: a table `archive_search` of (article_id, tsvector) with a GIN index; the
 tsvector is written literally, terms and positions computed in Python, with weights A
-(headlines) to D (captions), so PostgreSQL's own parser never sees the text.
+(headlines) to D (captions), so PostgreSQL's own parser never sees the text. Each pair of
+neighbouring *common* terms is a term there too (see `common_terms`): GIN finds a phrase
+of common words by it instead of reading every document that holds both words.
 
 Both hold exactly the terms `archive.search.analysis.index_terms` gives, which is why a query
 finds the same articles on either. Rows are written in the caller's transaction: an article
@@ -12,14 +14,16 @@ and its index row are saved, changed or deleted together.
 """
 
 import contextlib
+import itertools
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 
 from archive.db import rows_insert
 from archive.models import BlockKind
-from archive.search.analysis import folded_terms
+from archive.search.analysis import folded_terms, pair_term
 from archive.search.cache import version_renew
 from archive.text import fold
 
@@ -28,6 +32,13 @@ TABLE = "archive_search"
 MAX_POSITION = 16383
 FIELDS = ("title", "standfirst", "body", "captions")
 WEIGHTS = dict(zip(FIELDS, "ABCD", strict=True))
+# PostgreSQL: the terms whose neighbouring pairs the index holds, as chosen (common_terms).
+COMMON_TABLE = "archive_search_common"
+COMMON_TERMS = 100
+# The common terms are chosen from this many articles, and only once the archive has as many
+# as COMMON_FROM_ARTICLES: below that, reading every document of a phrase is cheap anyway.
+COMMON_SAMPLE = 10_000
+COMMON_FROM_ARTICLES = 1_000
 
 
 def create_sql(vendor):
@@ -39,6 +50,7 @@ def create_sql(vendor):
             "headline tsvector NOT NULL DEFAULT ''::tsvector)",
             f"CREATE INDEX {TABLE}_document ON {TABLE} USING gin (document)",
             *headline_sql(),
+            *common_sql(),
         ]
     columns = ", ".join(FIELDS)
     return [
@@ -60,6 +72,10 @@ def headline_sql():
         "DEFAULT ''::tsvector",
         f"CREATE INDEX IF NOT EXISTS {TABLE}_headline ON {TABLE} USING gin (headline)",
     ]
+
+
+def common_sql():
+    return [f"CREATE TABLE IF NOT EXISTS {COMMON_TABLE} (term text PRIMARY KEY)"]
 
 
 # Facet counts for a word in most articles read this index instead of the articles: in the
@@ -124,16 +140,75 @@ def article_terms(article):
     )
 
 
-def articles_index(articles):
+def articles_index(articles, *, common=None):
     """Write (or rewrite) the index rows of these saved articles."""
-    rows_write([(article.pk, article_terms(article)) for article in articles if article.pk])
+    rows = [(article.pk, article_terms(article)) for article in articles if article.pk]
+    rows_write(rows, common=common)
 
 
-def row_values(terms):
-    """What the index row of these terms holds, for the database in use."""
+def row_values(terms, *, common=frozenset()):
+    """What the index row of these terms holds, for the database in use.
+
+    `common` is the list of common terms the index is written with (`common_terms`); on
+    PostgreSQL each pair of neighbouring common terms is a term of the row too.
+    """
     if connection.vendor == "postgresql":
-        return _tsvector(terms), _tsvector({"title": terms["title"]})
+        return _tsvector(terms, common), _tsvector({"title": terms["title"]}, common)
     return tuple(" ".join(terms[name]) for name in FIELDS)
+
+
+def common_terms():
+    """The common terms the index rows are written with: empty until chosen, and always on
+    SQLite, whose index knows where each word stands and needs no pairs.
+
+    A phrase is looked up by its pair terms only when both its words are on this list, and
+    every row is written with the same list (rows_write reads it; a new list comes with a
+    rewrite of every row: `index_rebuild`, or a first large load), so a phrase finds the same
+    articles whichever way it is asked.
+    """
+    if connection.vendor != "postgresql":
+        return frozenset()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT term FROM {COMMON_TABLE}")
+        return frozenset(row[0] for row in cursor.fetchall())
+
+
+def most_common(term_lists, *, limit=COMMON_TERMS):
+    """The `limit` terms found in most of these documents (each an iterable of terms)."""
+    counts = Counter(itertools.chain.from_iterable(set(terms) for terms in term_lists))
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return frozenset(term for term, _ in ranked[:limit])
+
+
+def common_terms_store(terms):
+    """Replace the list of common terms. The caller rewrites every index row with it."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {COMMON_TABLE}")
+        cursor.executemany(
+            f"INSERT INTO {COMMON_TABLE} (term) VALUES (%s)", [(term,) for term in sorted(terms)]
+        )
+
+
+def _common_terms_choose():
+    """The common terms of the newest indexed articles, or none for a small archive."""
+    if connection.vendor != "postgresql":
+        return frozenset()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {TABLE}")
+        if cursor.fetchone()[0] < COMMON_FROM_ARTICLES:
+            return frozenset()
+        # Pair terms (with "_", which no word holds) are not words: they are left out.
+        cursor.execute(
+            "SELECT word FROM ts_stat(%s) WHERE strpos(word, '_') = 0 "
+            "ORDER BY ndoc DESC, word LIMIT %s",
+            [
+                f"SELECT document FROM {TABLE} ORDER BY article_id DESC LIMIT {COMMON_SAMPLE}",
+                COMMON_TERMS,
+            ],
+        )
+        return frozenset(row[0] for row in cursor.fetchall())
 
 
 def rows_add(rows):
@@ -144,17 +219,20 @@ def rows_add(rows):
         rows_insert(TABLE, ["rowid", *FIELDS], rows)
 
 
-def rows_write(rows):
-    """Write (article id, terms by field) rows, replacing any the articles had."""
+def rows_write(rows, *, common=None):
+    """Write (article id, terms by field) rows, replacing any the articles had, with the
+    common terms given or, by default, those stored."""
     if not rows:
         return
+    if common is None:
+        common = common_terms()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.executemany(
                 f"INSERT INTO {TABLE} (article_id, document, headline) "
                 "VALUES (%s, %s::tsvector, %s::tsvector) ON CONFLICT (article_id) "
                 "DO UPDATE SET document = EXCLUDED.document, headline = EXCLUDED.headline",
-                [(pk, *row_values(terms)) for pk, terms in rows],
+                [(pk, *row_values(terms, common=common)) for pk, terms in rows],
             )
         else:
             cursor.executemany(f"DELETE FROM {TABLE} WHERE rowid = %s", [(pk,) for pk, _ in rows])
@@ -183,11 +261,16 @@ class Drift:
         return bool(self.missing or self.orphaned or self.outdated)
 
 
-def index_rebuild(*, batch_size=500):
-    """Rewrite the whole index from the articles; returns how many were indexed."""
+def index_rebuild(*, batch_size=500, common=None):
+    """Rewrite the whole index from the articles; returns how many were indexed.
+
+    The common terms are chosen again from the index as it stands, unless given.
+    """
     from archive.models import Article
 
     with transaction.atomic():
+        common = _common_terms_choose() if common is None else frozenset(common)
+        common_terms_store(common)
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {TABLE}")
         count = 0
@@ -196,10 +279,10 @@ def index_rebuild(*, batch_size=500):
         for article in articles.iterator(chunk_size=batch_size):
             batch.append(article)
             if len(batch) == batch_size:
-                articles_index(batch)
+                articles_index(batch, common=common)
                 count += len(batch)
                 batch = []
-        articles_index(batch)
+        articles_index(batch, common=common)
         # The articles did not change, but what search finds may have: answers cached
         # before the rebuild must not be served after it.
         version_renew()
@@ -238,9 +321,14 @@ def _outdated(articles):
             )
             stored = {pk: values for pk, *values in cursor.fetchall()}
             # PostgreSQL's own text form of what the row should hold, to compare like with like.
+            common = common_terms()
             cursor.execute(
                 "SELECT " + ", ".join(["%s::tsvector::text"] * (2 * len(expected))),
-                [value for terms in expected.values() for value in row_values(terms)],
+                [
+                    value
+                    for terms in expected.values()
+                    for value in row_values(terms, common=common)
+                ],
             )
             wanted = cursor.fetchone()
             return [
@@ -350,14 +438,21 @@ def scored_sql(expression, ids):
     )
 
 
-def _tsvector(terms):
-    """A tsvector literal: each term with its positions and the weight of its field."""
+def _tsvector(terms, common):
+    """A tsvector literal: each term with its positions and the weight of its field, and
+    each pair of neighbouring common terms in a field as a term of its own (`pair_term`)."""
     positions = {}
     position = 0
     for name in FIELDS:
         weight = WEIGHTS[name]
+        previous = None
         for term in terms.get(name, ()):
             position = min(position + 1, MAX_POSITION)
-            positions.setdefault(term, []).append(f"{position}{weight}")
+            place = f"{position}{weight}"
+            positions.setdefault(term, []).append(place)
+            # Past MAX_POSITION words share one position and are no phrase: no pairs there.
+            if previous in common and term in common and position < MAX_POSITION:
+                positions.setdefault(pair_term(previous, term), []).append(place)
+            previous = term
         position = min(position + 1, MAX_POSITION)  # no phrase across two fields
     return " ".join(f"'{term}':{','.join(places)}" for term, places in positions.items())

@@ -13,7 +13,13 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from archive.search.analysis import UNSPACED_RUN, character_pairs, query_forms, words
+from archive.search.analysis import (
+    UNSPACED_RUN,
+    character_pairs,
+    pair_term,
+    query_forms,
+    words,
+)
 
 MAX_QUERY_CHARS = 500
 MAX_CLAUSES = 20
@@ -230,21 +236,64 @@ def _fts5(node):
     return _either([_fts5(option) for option in node.options])
 
 
-def to_tsquery(nodes, *, weights=""):
+def to_tsquery(nodes, *, weights="", common=frozenset()):
     """A PostgreSQL tsquery requiring every node, or "" for none.
 
     `weights` ("A") keeps only matches in the fields of those weights (the headlines).
+    `common` is the index's list of common terms, whose neighbouring pairs it holds as terms
+    (archive.search.index.common_terms): a phrase of common words is looked up by its pairs.
     """
-    return " & ".join(_tsquery(node, weights) for node in nodes)
+    return " & ".join(_tsquery(node, weights, common) for node in nodes)
 
 
-def _tsquery(node, weights=""):
+def _tsquery(node, weights, common):
     if isinstance(node, Term):
         label = (":*" if node.prefix else ":" if weights else "") + weights
         return _either([f"'{form}'{label}" for form in node.forms], joiner=" | ")
     if isinstance(node, Phrase):
-        return "(" + " <-> ".join(_tsquery(term, weights) for term in node.terms) + ")"
-    return _either([_tsquery(option, weights) for option in node.options], joiner=" | ")
+        phrase = "(" + " <-> ".join(_tsquery(term, weights, common) for term in node.terms) + ")"
+        if len(node.terms) == 2:
+            return _tsquery_two_words(*node.terms, weights, common) or phrase
+        # A longer phrase is still checked in each document, but only in those holding its
+        # pairs: GIN narrows them down first.
+        pairs = [_tsquery_pair(a, b, weights, common) for a, b in itertools.pairwise(node.terms)]
+        found = [pair for pair in pairs if pair]
+        return "(" + " & ".join([*found, phrase]) + ")" if found else phrase
+    return _either([_tsquery(option, weights, common) for option in node.options], joiner=" | ")
+
+
+def _tsquery_two_words(first, second, weights, common):
+    """A two-word phrase as each combination of its words' forms: the pair term where both
+    are common, which GIN answers exactly with no document read, and the words side by side
+    otherwise; or "" when no combination has a pair term."""
+    if first.prefix or second.prefix:
+        return ""
+    label = f":{weights}" if weights else ""
+    combinations = [(a, b) for a in first.forms for b in second.forms]
+    if not any(a in common and b in common for a, b in combinations):
+        return ""
+    return _either(
+        [
+            f"'{pair_term(a, b)}'{label}"
+            if a in common and b in common
+            else f"('{a}'{label} <-> '{b}'{label})"
+            for a, b in combinations
+        ],
+        joiner=" | ",
+    )
+
+
+def _tsquery_pair(first, second, weights, common):
+    """The pair terms two neighbouring terms of a phrase may be, or "" unless the index
+    holds them all (every form common, no prefix)."""
+    if first.prefix or second.prefix:
+        return ""
+    if not all(form in common for form in first.forms + second.forms):
+        return ""
+    label = f":{weights}" if weights else ""
+    return _either(
+        [f"'{pair_term(a, b)}'{label}" for a in first.forms for b in second.forms], joiner=" | "
+    )
 
 
 def _either(parts, joiner=" OR "):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.search.index import index_check, index_rebuild
+from archive.search.index import common_terms, index_check, index_rebuild
 
 
 class Command(BaseCommand):
@@ -13,6 +13,8 @@ class Command(BaseCommand):
         if not check:
             count = index_rebuild()
             self.stdout.write(f"Indexed {count} articles.")
+            if common := common_terms():
+                self.stdout.write(f"Pairs of {len(common)} common terms indexed, for phrases.")
             return
         drift = index_check()
         for name in ("missing", "orphaned", "outdated"):
