@@ -14,6 +14,7 @@ from archive.search.query import (
     parse,
     to_fts5,
     to_tsquery,
+    tsquery_alternatives,
 )
 
 
@@ -58,6 +59,22 @@ def test_on_postgresql_a_phrase_of_common_words_is_its_pair_terms():
     )
     # No pair term at all: the phrase as it was.
     assert to_tsquery(query.required, common={"rare"}) == to_tsquery(query.required)
+
+
+def test_on_postgresql_a_phrase_common_in_some_combinations_only_is_split_in_two():
+    query = parse('"rare earths" China')
+    common = {"rare", "earth", "earths", "china"}
+    assert tsquery_alternatives(query.required, common=common) == [
+        "('rare_earth' | 'rare_earths') & ('chin' | 'china')",
+        "(('rar' <-> 'earth') | ('rar' <-> 'earths')) & ('chin' | 'china')",
+    ]
+    # Not split: a phrase of common words only, of no common pair, or two mixed phrases.
+    assert tsquery_alternatives(query.required, common=common | {"rar"}) == [
+        to_tsquery(query.required, common=common | {"rar"})
+    ]
+    assert tsquery_alternatives(query.required, common=set()) == [to_tsquery(query.required)]
+    two = parse('"rare earths" "rare earth"').required
+    assert tsquery_alternatives(two, common=common) == [to_tsquery(two, common=common)]
 
 
 def test_on_postgresql_a_longer_phrase_needs_its_common_pairs_and_its_words_in_order():

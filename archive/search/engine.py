@@ -30,7 +30,7 @@ from archive.search.index import (
     scored_sql,
     year_sql,
 )
-from archive.search.query import expand, parse, to_fts5, to_tsquery
+from archive.search.query import expand, parse, to_fts5, to_tsquery, tsquery_alternatives
 from archive.search.snippets import Wanted, article_snippet, wanted_terms
 
 SORTS = ("relevance", "newest", "oldest")
@@ -241,9 +241,11 @@ def articles_search(*, queryset, text, across_languages=True, sort=None, filters
         matches = queryset.exclude(pk__in=RawSQL(*matching_sql(excluded)))
         sort = "newest" if sort == "relevance" else sort
         return Search(matches, notes, expansions, sort=sort, wanted=wanted, version=version)
-    expression, headline_expression = _written(parsed.required, parsed.excluded, version=version)
+    expression, headline_expression, alternatives = _written(
+        parsed.required, parsed.excluded, version=version
+    )
     within = _within(queryset)
-    ids_sql = matching_sql(expression, within=within)
+    ids_sql = matching_sql(alternatives, within=within)
     limit = settings.ARCHIVE_SEARCH_RANKED
     search = Search(
         queryset.filter(pk__in=RawSQL(*ids_sql)),
@@ -254,7 +256,7 @@ def articles_search(*, queryset, text, across_languages=True, sort=None, filters
         version=version,
         ids_sql=ids_sql,
         ids_unique=True,
-        filtered=(filters, matching_sql(expression)) if filters is not None and within else None,
+        filtered=(filters, matching_sql(alternatives)) if filters is not None and within else None,
     )
     if search.sort == "relevance":
         search.candidates = (headline_expression, limit)
@@ -267,22 +269,25 @@ def articles_search(*, queryset, text, across_languages=True, sort=None, filters
 
 
 def _written(required, excluded=(), *, version):
-    """The query for the database in use, and what the headlines must match for the
-    headline-first ranking (on PostgreSQL, with the whole query also matching)."""
+    """The query for the database in use; what the headlines must match for the
+    headline-first ranking (on PostgreSQL, with the whole query also matching); and the
+    query as alternatives that together select the matches (`matching_sql`): on PostgreSQL
+    a phrase may be split in two (`query.tsquery_alternatives`), elsewhere it is one."""
     if connection.vendor == "postgresql":
         common = cache.remembered(("common terms",), common_terms, version=version)
+        unwanted = "".join(f" & !({to_tsquery([node], common=common)})" for node in excluded)
         expression = to_tsquery(required, common=common)
+        alternatives = tsquery_alternatives(required, common=common)
         if excluded:
-            expression = f"({expression})" + "".join(
-                f" & !({to_tsquery([node], common=common)})" for node in excluded
-            )
-        return expression, to_tsquery(required, common=common)
+            expression = f"({expression}){unwanted}"
+            alternatives = [f"({alternative}){unwanted}" for alternative in alternatives]
+        return expression, to_tsquery(required, common=common), alternatives
     expression = to_fts5(required)
     headline = f"{{title}} : ({expression})"
     if excluded:
         unwanted = " OR ".join(to_fts5([node]) for node in excluded)
         expression, headline = f"({expression}) NOT ({unwanted})", f"({headline}) NOT ({unwanted})"
-    return expression, headline
+    return expression, headline, [expression]
 
 
 def _written_any(nodes, *, version):

@@ -381,14 +381,21 @@ def index_first():
 def matching_sql(expression, *, within=None):
     """SQL selecting the ids of indexed articles that match a written query, and its params.
 
+    `expression` may be a list of alternatives (PostgreSQL: `query.tsquery_alternatives`),
+    any of which matches; each is its own GIN lookup, and only the documents an alternative
+    with a phrase selects are read to check it.
     `within` (sql, params) limits them to those ids: the reader's other filters. On SQLite
     it is written `+rowid IN`, which FTS5 reads as a filter on its scan rather than as one
     index lookup per id (each of which would run the whole query again).
     """
+    alternatives = [expression] if isinstance(expression, str) else list(expression)
     if connection.vendor == "postgresql":
-        sql, params = f"SELECT article_id FROM {TABLE} WHERE document @@ %s::tsquery", [expression]
+        condition = " OR ".join(["document @@ %s::tsquery"] * len(alternatives))
+        sql = f"SELECT article_id FROM {TABLE} WHERE ({condition})"
+        params = alternatives
         key = "article_id"
     else:
+        [expression] = alternatives  # FTS5 reads its query whole: there is only one
         sql, params = f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [expression]
         key = "+rowid"
     if within is not None:

@@ -236,42 +236,82 @@ def _fts5(node):
     return _either([_fts5(option) for option in node.options])
 
 
-def to_tsquery(nodes, *, weights="", common=frozenset()):
+def to_tsquery(nodes, *, weights="", common=frozenset(), mixed=None):
     """A PostgreSQL tsquery requiring every node, or "" for none.
 
     `weights` ("A") keeps only matches in the fields of those weights (the headlines).
     `common` is the index's list of common terms, whose neighbouring pairs it holds as terms
     (archive.search.index.common_terms): a phrase of common words is looked up by its pairs.
+    `mixed` ("pairs" or "words") keeps only that part of a two-word phrase whose forms are
+    common in some combinations and not in others (see `tsquery_alternatives`).
     """
-    return " & ".join(_tsquery(node, weights, common) for node in nodes)
+    return " & ".join(_tsquery(node, weights, common, mixed) for node in nodes)
 
 
-def _tsquery(node, weights, common):
+def tsquery_alternatives(nodes, *, common):
+    """`to_tsquery(nodes)` as one or two tsqueries that together match what it matches.
+
+    GIN answers pair terms exactly, but as soon as a query holds a phrase PostgreSQL may
+    recheck every match, reading its document. A two-word phrase common in some combinations
+    of its forms and not in others ("China VS", where "vs" may also be the French stem "v")
+    is therefore written twice: with its pair terms alone, then with its other combinations,
+    for whose few candidates alone documents are read. Only one such phrase is split: with
+    two, the alternatives would miss the matches that take a part of each.
+    """
+    mixed = [node for node in _phrases(nodes) if _is_mixed(node, common)]
+    if len(mixed) != 1:
+        return [to_tsquery(nodes, common=common)]
+    return [to_tsquery(nodes, common=common, mixed=part) for part in ("pairs", "words")]
+
+
+def _phrases(nodes):
+    for node in nodes:
+        if isinstance(node, Phrase):
+            yield node
+        elif isinstance(node, AnyOf):
+            yield from _phrases(node.options)
+
+
+def _is_mixed(node, common):
+    if len(node.terms) != 2 or any(term.prefix for term in node.terms):
+        return False
+    first, second = node.terms
+    kinds = {a in common and b in common for a in first.forms for b in second.forms}
+    return kinds == {True, False}
+
+
+def _tsquery(node, weights, common, mixed=None):
     if isinstance(node, Term):
         label = (":*" if node.prefix else ":" if weights else "") + weights
         return _either([f"'{form}'{label}" for form in node.forms], joiner=" | ")
     if isinstance(node, Phrase):
         phrase = "(" + " <-> ".join(_tsquery(term, weights, common) for term in node.terms) + ")"
         if len(node.terms) == 2:
-            return _tsquery_two_words(*node.terms, weights, common) or phrase
+            return _tsquery_two_words(*node.terms, weights, common, mixed) or phrase
         # A longer phrase is still checked in each document, but only in those holding its
         # pairs: GIN narrows them down first.
         pairs = [_tsquery_pair(a, b, weights, common) for a, b in itertools.pairwise(node.terms)]
         found = [pair for pair in pairs if pair]
         return "(" + " & ".join([*found, phrase]) + ")" if found else phrase
-    return _either([_tsquery(option, weights, common) for option in node.options], joiner=" | ")
+    options = [_tsquery(option, weights, common, mixed) for option in node.options]
+    return _either(options, joiner=" | ")
 
 
-def _tsquery_two_words(first, second, weights, common):
+def _tsquery_two_words(first, second, weights, common, mixed):
     """A two-word phrase as each combination of its words' forms: the pair term where both
     are common, which GIN answers exactly with no document read, and the words side by side
-    otherwise; or "" when no combination has a pair term."""
+    otherwise (of a mixed phrase, only the part `mixed` names); or "" when no combination
+    has a pair term."""
     if first.prefix or second.prefix:
         return ""
     label = f":{weights}" if weights else ""
     combinations = [(a, b) for a in first.forms for b in second.forms]
     if not any(a in common and b in common for a, b in combinations):
         return ""
+    if mixed and not all(a in common and b in common for a, b in combinations):
+        combinations = [
+            (a, b) for a, b in combinations if (a in common and b in common) == (mixed == "pairs")
+        ]
     return _either(
         [
             f"'{pair_term(a, b)}'{label}"
