@@ -134,7 +134,7 @@ def jsonl_file_ingest(*, path, context, preparer) -> Iterator[Outcome]:
     if size < PARALLEL_FROM_BYTES:
         preparer = Preparer(tagger=context.tagger, processes=1)
     elif not context.common:
-        _common_terms_choose(handle, shown, path.parent, context)
+        _common_terms_from_sample(handle, shown, path.parent, context)
     with handle:
         lines = _jsonl_lines(handle)
         batches = iter(lambda: list(islice(lines, JSONL_BATCH)), [])
@@ -142,7 +142,7 @@ def jsonl_file_ingest(*, path, context, preparer) -> Iterator[Outcome]:
             yield from _prepared_store_safely(prepared, context)
 
 
-def _common_terms_choose(handle, shown, origin, context):
+def _common_terms_from_sample(handle, shown, origin, context):
     """Choose the index's common terms from a large file's opening records, and rewrite the
     rows already indexed with them. The file is read again from its start afterwards."""
     if connection.vendor != "postgresql" or Article.objects.count() > COMMON_REWRITE_MAX:
