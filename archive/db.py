@@ -41,6 +41,8 @@ def statistics_refresh(tables):
 # SQLite's page cache for a load, in KiB: every article goes into a dozen B-trees (the
 # table, its indexes, the search index), whose pages a 2 MB cache keeps reading back.
 LOAD_CACHE_KIB = 64 * 1024
+# PostgreSQL's pending list of new GIN entries during a load, in KiB (4 MB by default).
+GIN_PENDING_KIB = 64 * 1024
 
 
 @contextlib.contextmanager
@@ -49,22 +51,39 @@ def bulk_writes():
 
     PostgreSQL: commits do not wait for the write-ahead log to reach the disk. A crash can
     lose the last commits, never corrupt anything, and the loader, which loads the same
-    files to the same result, takes them up again.
+    files to the same result, takes them up again. New GIN entries wait in a larger pending
+    list (GIN_PENDING_KIB), merged into the index in fewer, larger batches, and the list is
+    merged at the end so that searches after the load do not read through it.
     SQLite: a larger page cache. Its journal and sync settings keep their defaults: a load of
     100,000 articles measured slower with WAL and synchronous=NORMAL, 808 against 850 a second.
     """
     if connection.vendor == "postgresql":
-        set_sql, reset_sql = "SET synchronous_commit TO OFF", "RESET synchronous_commit"
+        settings = {
+            "synchronous_commit": "off",
+            "gin_pending_list_limit": str(GIN_PENDING_KIB),
+            "work_mem": f"{GIN_PENDING_KIB}kB",
+        }
+        set_sql = [f"SET {name} TO '{value}'" for name, value in settings.items()]
+        reset_sql = [f"RESET {name}" for name in settings]
     else:
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA cache_size")
             previous = cursor.fetchone()[0]
-        set_sql = f"PRAGMA cache_size = -{LOAD_CACHE_KIB}"
-        reset_sql = f"PRAGMA cache_size = {int(previous)}"
+        set_sql = [f"PRAGMA cache_size = -{LOAD_CACHE_KIB}"]
+        reset_sql = [f"PRAGMA cache_size = {int(previous)}"]
     with connection.cursor() as cursor:
-        cursor.execute(set_sql)
+        for statement in set_sql:
+            cursor.execute(statement)
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            cursor.execute(reset_sql)
+            if connection.vendor == "postgresql" and not connection.needs_rollback:
+                cursor.execute(
+                    "SELECT gin_clean_pending_list(indexrelid::regclass) FROM pg_index "
+                    "JOIN pg_class ON pg_class.oid = indexrelid JOIN pg_am ON pg_am.oid = relam "
+                    "WHERE amname = 'gin' AND indrelid = %s::regclass",
+                    ["archive_search"],
+                )
+            for statement in reset_sql:
+                cursor.execute(statement)

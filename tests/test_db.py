@@ -13,14 +13,24 @@ def synchronous_commit():
         return cursor.fetchone()[0]
 
 
-def test_a_load_commits_without_waiting_for_the_disk_and_then_restores_the_setting(tmp_path):
+def load_settings():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('synchronous_commit'), "
+            "current_setting('gin_pending_list_limit'), current_setting('work_mem')"
+        )
+        return cursor.fetchone()
+
+
+def test_a_load_commits_without_waiting_for_the_disk_and_then_restores_the_settings(tmp_path):
     if connection.vendor != "postgresql":
         pytest.skip("a PostgreSQL setting")
-    before = synchronous_commit()
+    before = load_settings()
     (tmp_path / "a.txt").write_text("A headline\n\n" + "Words of a paragraph here. " * 20)
-    during = [synchronous_commit() for _ in articles_load(paths=[tmp_path])]
-    assert during == ["off"]
-    assert synchronous_commit() == before != "off"
+    during = [load_settings() for _ in articles_load(paths=[tmp_path])]
+    assert during == [("off", "64MB", "64MB")]
+    assert load_settings() == before
+    assert before[0] != "off"
 
 
 def test_bulk_writes_restores_the_setting_when_the_load_fails():
