@@ -117,17 +117,19 @@ def _article_prepare(parsed, key, metadata, tagger, common):
             precision=metadata.date_precision or "unknown",
             folded=folded,
         ),
-        index_values=row_values(
-            document_terms(
-                title=parsed.title,
-                title_en=parsed.title_en,
-                standfirst=parsed.standfirst,
-                blocks=parsed.blocks,
-                language=parsed.language,
-                folded=folded,
-            ),
-            common=common,
-        ),
+        index_values=row_values(parsed_terms(parsed, folded=folded), common=common),
+    )
+
+
+def parsed_terms(parsed, *, folded=None):
+    """The index terms of a parsed article, by field (`index.document_terms`)."""
+    return document_terms(
+        title=parsed.title,
+        title_en=parsed.title_en,
+        standfirst=parsed.standfirst,
+        blocks=parsed.blocks,
+        language=parsed.language,
+        folded=folded,
     )
 
 

@@ -25,13 +25,14 @@ from archive.ingest.prepare import (
     Preparer,
     Record,
     jsonl_batch_prepare,
+    parsed_terms,
     records_prepare,
     source_hash,
 )
 from archive.ingest.reading import IngestError, decode, display_path, read_text_file, reference
 from archive.ingest.store import LoadContext, Outcome, Status, records_store
 from archive.models import Article
-from archive.search.index import document_terms, index_rebuild, most_common
+from archive.search.index import index_rebuild, most_common
 
 __all__ = ["Outcome", "Status", "articles_load", "display_path"]
 
@@ -153,16 +154,7 @@ def _common_terms_from_sample(handle, shown, origin, context):
     parsed = [article.parsed for item in prepared for article in item.articles]
     if not parsed:
         return
-    terms = [
-        document_terms(
-            title=article.title,
-            title_en=article.title_en,
-            standfirst=article.standfirst,
-            blocks=article.blocks,
-            language=article.language,
-        )
-        for article in parsed
-    ]
+    terms = [parsed_terms(article) for article in parsed]
     context.common = most_common(itertools.chain.from_iterable(f.values()) for f in terms)
     index_rebuild(common=context.common)
 
