@@ -274,14 +274,14 @@ def _written(required, excluded=(), *, version):
     query as alternatives that together select the matches (`matching_sql`): on PostgreSQL
     a phrase may be split in two (`query.tsquery_alternatives`), elsewhere it is one."""
     if connection.vendor == "postgresql":
-        common = cache.remembered(("common terms",), common_terms, version=version)
+        common = _common_terms(version)
         unwanted = "".join(f" & !({to_tsquery([node], common=common)})" for node in excluded)
-        expression = to_tsquery(required, common=common)
+        wanted = to_tsquery(required, common=common)
         alternatives = tsquery_alternatives(required, common=common)
-        if excluded:
-            expression = f"({expression}){unwanted}"
-            alternatives = [f"({alternative}){unwanted}" for alternative in alternatives]
-        return expression, to_tsquery(required, common=common), alternatives
+        if not excluded:
+            return wanted, wanted, alternatives
+        alternatives = [f"({alternative}){unwanted}" for alternative in alternatives]
+        return f"({wanted}){unwanted}", wanted, alternatives
     expression = to_fts5(required)
     headline = f"{{title}} : ({expression})"
     if excluded:
@@ -293,9 +293,14 @@ def _written(required, excluded=(), *, version):
 def _written_any(nodes, *, version):
     """The query matching any of these nodes, for the database in use."""
     if connection.vendor == "postgresql":
-        common = cache.remembered(("common terms",), common_terms, version=version)
+        common = _common_terms(version)
         return " | ".join(f"({to_tsquery([node], common=common)})" for node in nodes)
     return " OR ".join(f"({to_fts5([node])})" for node in nodes)
+
+
+def _common_terms(version):
+    """PostgreSQL: the index's common terms (index.common_terms), read once a data version."""
+    return cache.remembered(("common terms",), common_terms, version=version)
 
 
 def _within(queryset):
