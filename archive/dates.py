@@ -19,6 +19,16 @@ class DatePrecision(models.TextChoices):
     UNKNOWN = "unknown", "Unknown"
 
 
+def normalised(published, precision):
+    """(date, precision) as stored: a partial date at the start of its period, and a date
+    without a stated precision taken at face value."""
+    if published is None:
+        return None, DatePrecision.UNKNOWN
+    if precision == DatePrecision.UNKNOWN:
+        return published, DatePrecision.DAY
+    return period_start(published, precision), precision
+
+
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 
 

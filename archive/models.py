@@ -5,7 +5,13 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.text import slugify
 
-from archive.dates import DatePrecision, format_partial_date, format_partial_iso, period_start
+from archive.dates import (
+    DatePrecision,
+    format_partial_date,
+    format_partial_iso,
+    normalised,
+    period_start,
+)
 
 
 class UnicodeJSONEncoder(json.JSONEncoder):
@@ -330,13 +336,7 @@ class Article(models.Model):
         return reverse("article_detail", args=[self.pk, self.slug])
 
     def normalise_date(self):
-        if self.published is None:
-            self.date_precision = DatePrecision.UNKNOWN
-        elif self.date_precision == DatePrecision.UNKNOWN:
-            # A date without a stated precision is taken at face value.
-            self.date_precision = DatePrecision.DAY
-        else:
-            self.published = period_start(self.published, self.date_precision)
+        self.published, self.date_precision = normalised(self.published, self.date_precision)
 
     @property
     def slug(self):

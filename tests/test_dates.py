@@ -58,3 +58,13 @@ def test_formatting_shows_only_what_is_known(precision, shown, iso):
 def test_a_missing_date_is_unknown():
     assert format_partial_date(None, DatePrecision.DAY) == "Date unknown"
     assert format_partial_iso(None, DatePrecision.DAY) == ""
+
+
+def test_a_date_is_stored_at_the_start_of_its_period_with_a_precision():
+    from archive.dates import normalised
+
+    june = datetime.date(2025, 6, 5)
+    assert normalised(june, DatePrecision.MONTH) == (datetime.date(2025, 6, 1), "month")
+    assert normalised(june, DatePrecision.YEAR) == (datetime.date(2025, 1, 1), "year")
+    assert normalised(june, DatePrecision.UNKNOWN) == (june, "day")
+    assert normalised(None, DatePrecision.DAY) == (None, "unknown")

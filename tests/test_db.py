@@ -63,3 +63,14 @@ def test_a_load_on_sqlite_has_a_larger_page_cache_and_then_restores_it():
         load()
     assert during == [-LOAD_CACHE_KIB] != [before]
     assert cache_size() == before
+
+
+def test_rows_in_reads_the_rows_matching_a_list_of_values():
+    from archive.db import rows_in
+    from archive.models import Language
+
+    for code in ("nl", "fr"):
+        Language.objects.get_or_create(code=code, defaults={"name_en": code, "name_native": code})
+    sql = "SELECT code FROM archive_language WHERE code IN ({values}) ORDER BY code"
+    assert rows_in(sql, ["fr", "nl", "xx"]) == [("fr",), ("nl",)]
+    assert rows_in(sql, []) == []

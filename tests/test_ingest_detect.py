@@ -102,3 +102,18 @@ def test_a_paragraph_in_a_language_the_archive_does_not_hold_gets_one_it_does(se
     assert detect_language(italian) in settings.ARCHIVE_LANGUAGES
     settings.ARCHIVE_LANGUAGES = ["en", "fr"]
     assert detect_language(italian) in {"en", "fr"}
+
+
+def test_paragraphs_read_together_get_the_languages_they_get_one_by_one():
+    from archive.ingest.detect import read_languages
+
+    paragraphs = [
+        "De Verenigde Staten en China hebben in Kuala Lumpur opnieuw over handel gesproken.",
+        "1234567890 1234567890 1234567890 1234567890 1234567890 1234567890 !!!",
+        "Heel veel sojabonen",
+        "Les discussions portent sur les restrictions chinoises à l’exportation de terres rares.",
+        "De Verenigde Staten en China hebben in Kuala Lumpur opnieuw over handel gesproken.",
+    ]
+    together = [code for code, _ in read_languages(paragraphs)]
+    assert together == [read_languages([text])[0][0] for text in paragraphs]
+    assert together == ["nl", None, "nl", "fr", "nl"]

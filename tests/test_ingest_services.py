@@ -12,7 +12,7 @@ from archive.dates import DatePrecision
 from archive.ingest import store
 from archive.ingest.reading import IngestError
 from archive.ingest.services import Status, articles_load
-from archive.models import Article, Event, TagSuggestion, Topic
+from archive.models import Article, BlockKind, Event, TagSuggestion, Topic
 
 pytestmark = pytest.mark.django_db
 
@@ -566,3 +566,26 @@ def test_a_first_large_load_chooses_the_common_terms_and_rewrites_earlier_rows(
     assert not index_check()
     after = Article.objects.search('"Kuala Lumpur"').articles.values_list("pk", flat=True)
     assert sorted(after) == before
+
+
+def test_a_new_article_reported_by_the_loader_is_the_article_stored(
+    tmp_path, settings, monkeypatch
+):
+    # New articles are written as rows, not model instances; the outcome's article is made
+    # from the same values, and must be what the database holds, for both paths.
+    from archive.bench.corpus import write_jsonl
+    from archive.ingest import services as ingest_services
+
+    path = write_jsonl(tmp_path / "corpus.jsonl", count=12)
+    settings.ARCHIVE_INGEST_WORKERS = 2
+    monkeypatch.setattr(ingest_services, "PARALLEL_FROM_BYTES", 0)
+    outcomes = [o for o in load(path) if o.status == Status.CREATED]
+    assert len(outcomes) == 12
+    fields = [f.attname for f in Article._meta.concrete_fields]
+    for outcome in outcomes:
+        stored = Article.objects.get(pk=outcome.article.pk)
+        reported = {name: getattr(outcome.article, name) for name in fields}
+        assert reported == {name: getattr(stored, name) for name in fields}
+        assert stored.blocks
+        assert all(block["kind"] in BlockKind.values for block in stored.blocks)
+        assert not outcome.article._state.adding

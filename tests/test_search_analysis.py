@@ -42,3 +42,43 @@ def test_a_query_word_stands_for_the_stem_the_text_was_indexed_under(word, langu
 
 def test_numbers_are_not_stemmed():
     assert query_forms("2025") == ("2025",)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Trump-Xi talks: tariffs of 100% on 5/6, don't snake_case_words (again)!",
+        "Naïve café — «terres rares» à Pékin, le 5 juin",
+        "Đất hiếm và thuế quan giữa Mỹ và Trung Quốc",
+        "x²³ ½ ٣ ﬁnance",
+    ],
+)
+@pytest.mark.parametrize("language", ["nl", "fr", "en", "vi", None])
+def test_ascii_text_is_split_as_the_regular_expression_splits_any_text(text, language):
+    # Folded ASCII text takes a faster path; both must give the index the same terms.
+    from archive.search.analysis import WORD, _stemmers, folded_terms, stems
+    from archive.text import fold
+
+    folded = fold(text)
+    expected = WORD.findall(folded)
+    if language in {"nl", "fr", "en"}:
+        name = {"nl": "dutch", "fr": "french", "en": "english"}[language]
+        expected = _stemmers(name).stemWords(expected)
+        assert stems(WORD.findall(folded), name) == expected
+    assert folded_terms(folded, language) == expected
+
+
+def test_stems_are_cached_and_the_cache_stays_bounded(monkeypatch):
+    from archive.search import analysis
+
+    monkeypatch.setattr(analysis, "STEMS_KEPT", 3)
+    words = ["talks", "talking", "talks", "tariffs", "markets", "talked", "talks"]
+    assert analysis.stems(words, "english") == [
+        "talk", "talk", "talk", "tariff", "market", "talk", "talk",
+    ]  # fmt: skip
+    assert analysis.stems(["trades", "trading"], "english") == ["trade", "trade"]
+    assert len(analysis._stem_cache["english"]) <= 3 + 2
+
+
+def test_mixed_text_keeps_the_order_of_its_words_and_character_pairs():
+    assert index_terms("Trump en 习近平 talks", "en") == ["trump", "en", "习近", "近平", "talk"]

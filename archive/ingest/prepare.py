@@ -13,7 +13,6 @@ import pickle
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.conf import settings
 
@@ -22,6 +21,7 @@ from archive.ingest.metadata import Metadata, metadata_from_mapping
 from archive.ingest.reading import IngestError, normalise, reference
 from archive.ingest.structure import ParsedArticle, ParseRequest, parse_many
 from archive.ingest.tagging import texts_of
+from archive.models import UnicodeJSONEncoder
 from archive.search.index import document_terms, row_values
 from archive.text import fold
 
@@ -38,7 +38,6 @@ class Record:
     metadata: Metadata
     key: str
     source_hash: str
-    origin: Path
     line: int | None = None
     warnings: list[str] = field(default_factory=list)
 
@@ -51,6 +50,14 @@ class PreparedArticle:
     simhash: int | None
     suggestions: list
     index_values: tuple  # the article's search index row, ready for the database
+    blocks_json: str  # the blocks as the database stores them, encoded where it is cheap
+
+    @property
+    def blocks(self):
+        """The parsed blocks, which a worker sends as `blocks_json` only."""
+        if self.parsed.blocks is None:
+            self.parsed.blocks = json.loads(self.blocks_json)
+        return self.parsed.blocks
 
 
 @dataclass
@@ -118,6 +125,7 @@ def _article_prepare(parsed, key, metadata, tagger, common):
             folded=folded,
         ),
         index_values=row_values(parsed_terms(parsed, folded=folded), common=common),
+        blocks_json=json.dumps(parsed.blocks, cls=UnicodeJSONEncoder),
     )
 
 
@@ -170,7 +178,6 @@ def jsonl_record(raw, line_number, path, origin):
         metadata=metadata,
         key=metadata.url or (f"{path}#{record_id}" if record_id else f"{path}:{line_number}"),
         source_hash=source_hash(raw.decode()),
-        origin=origin,
         line=line_number,
         warnings=list(metadata.warnings),
     )

@@ -108,7 +108,6 @@ def text_file_ingest(*, path, context) -> list[Outcome]:
             metadata=metadata,
             key=metadata.url or shown,
             source_hash=source_hash(source.text, sidecar_text),
-            origin=path.parent,
             warnings=warnings + list(metadata.warnings),
         )
         prepared = records_prepare(records=[record], tagger=context.tagger, common=context.common)

@@ -6,13 +6,16 @@ the tags the file's metadata names; replaces suggestions; and flags near duplica
 so with a handful of queries per batch, whatever the batch's size.
 """
 
+import itertools
+import json
 from dataclasses import dataclass, field
 
 from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 
-from archive.db import rows_insert
+from archive.dates import normalised
+from archive.db import rows_in, rows_insert
 from archive.ingest import fingerprint
 from archive.ingest.metadata import Metadata
 from archive.ingest.prepare import PreparedArticle
@@ -37,7 +40,7 @@ class Outcome:
     path: str
     status: str
     detail: str = ""
-    article: Article | None = None
+    stored: "Article | _NewArticle | None" = None
     line: int | None = None
     warnings: list[str] = field(default_factory=list)
     near_duplicate_of: int | None = None
@@ -45,6 +48,35 @@ class Outcome:
     @property
     def where(self):
         return f"{self.path}:{self.line}" if self.line else self.path
+
+    @property
+    def article(self):
+        """The article as the loader stored it (a model instance, made when first asked)."""
+        if isinstance(self.stored, _NewArticle):
+            self.stored = self.stored.model()
+        return self.stored
+
+
+class _NewArticle:
+    """A new article's values, by attribute name, as the loader inserts them.
+
+    Building a model instance for each of a large load's articles cost a tenth of the
+    writer's time; the few callers that want one get it from `model()`.
+    """
+
+    def __init__(self, values, blocks_json):
+        self.__dict__.update(values)
+        self.pk = None
+        self.blocks_json = blocks_json
+
+    def model(self):
+        if self.blocks is None:  # sent by a worker as JSON only
+            self.blocks = json.loads(self.blocks_json)
+        article = Article(**{f.attname: getattr(self, f.attname) for f in _insert_fields()})
+        article.pk = self.pk
+        article._state.adding = self.pk is None
+        article._state.db = connection.alias if self.pk else None
+        return article
 
 
 class LoadContext:
@@ -137,17 +169,15 @@ class _ArticleWriter:
 
     def write(self):
         drafts = self.drafts
+        stored_ids = _ids_by(column="source_key", values=[d.key for d in drafts])
         existing = {
             article.source_key: article
-            for article in Article.objects.filter(source_key__in=[d.key for d in drafts])
+            for article in Article.objects.filter(pk__in=stored_ids.values())
         }
         # Who holds each text already: an article's pk, or a draft earlier in this batch.
-        holders = dict(
-            Article.objects.filter(content_hash__in=[d.content_hash for d in drafts]).values_list(
-                "content_hash", "pk"
-            )
-        )
+        holders = _ids_by(column="content_hash", values=[d.content_hash for d in drafts])
         created, updated, duplicates = [], [], []
+        defaults = _new_defaults()
         for draft in drafts:
             article = existing.get(draft.key)
             if article and article.source_hash == draft.record.source_hash:
@@ -159,8 +189,18 @@ class _ArticleWriter:
                 duplicates.append((draft, holder))
                 continue
             holders[draft.content_hash] = draft
-            draft.article = self._apply(article or Article(source_key=draft.key), draft)
-            (updated if article else created).append(draft)
+            if article is None:
+                values = {**defaults, "source_key": draft.key, **self._values(draft, set())}
+                draft.article = _NewArticle(values, draft.prepared.blocks_json)
+                created.append(draft)
+            else:
+                values = self._values(draft, set(article.edited_fields))
+                if "blocks" in values:
+                    values["blocks"] = draft.prepared.blocks
+                for name, value in values.items():
+                    setattr(article, name, value)
+                draft.article = article
+                updated.append(draft)
 
         # Originals first, so that their translations can point at them.
         self._create([d for d in created if d.original is None])
@@ -211,57 +251,51 @@ class _ArticleWriter:
             near_duplicate_of=draft.article.near_duplicate_of_id if draft.article else None,
         )
 
-    def _apply(self, article, draft):
+    def _values(self, draft, edited):
+        """The fields the draft sets, by attribute name, leaving those an editor `edited`."""
         parsed, metadata = draft.parsed, draft.record.metadata
         if draft.original is not None:
             metadata = _translation_metadata(metadata)
-        edited = set(article.edited_fields)
-
-        def keep_or_set(name, value):
-            if name not in edited:
-                setattr(article, name, value)
-
-        if "title" not in edited:
-            article.title = parsed.title
-            article.title_is_derived = parsed.title_is_derived
-        keep_or_set("title_en", parsed.title_en)
-        keep_or_set("standfirst", parsed.standfirst)
-        keep_or_set("blocks", parsed.blocks)
-        if "language" not in edited:
-            article.language = self.context.language(parsed.language)
+        values = {
+            "title": parsed.title,
+            "title_is_derived": parsed.title_is_derived,
+            "title_en": parsed.title_en,
+            "standfirst": parsed.standfirst,
+            "blocks": parsed.blocks,
+            "language_id": self.context.language(parsed.language).pk,
+            "source_path": draft.record.path,
+            "source_hash": draft.record.source_hash,
+            "content_hash": draft.content_hash,
+            "simhash": draft.simhash,
+            **{
+                f"simhash_band_{band}": value
+                for band, value in enumerate(fingerprint.bands(draft.simhash))
+            },
+        }
         if metadata.published and not edited & {"published", "date_precision"}:
-            article.published = metadata.published
-            article.date_precision = metadata.date_precision
+            values["published"], values["date_precision"] = normalised(
+                metadata.published, metadata.date_precision
+            )
         if metadata.date_approximate is not None:
-            keep_or_set("date_approximate", metadata.date_approximate)
+            values["date_approximate"] = metadata.date_approximate
         if metadata.source:
-            keep_or_set("source_name", metadata.source[:200])
+            values["source_name"] = metadata.source[:200]
         if metadata.url:
-            keep_or_set("source_url", metadata.url)
+            values["source_url"] = metadata.url
         if metadata.translation_of and draft.original is None:
-            article.translation_of_ref = metadata.translation_of
-        article.source_path = draft.record.path
-        article.source_hash = draft.record.source_hash
-        article.content_hash = draft.content_hash
-        article.simhash = draft.simhash
-        for band, value in enumerate(fingerprint.bands(article.simhash)):
-            setattr(article, f"simhash_band_{band}", value)
-        article.normalise_date()
-        return article
+            values["translation_of_ref"] = metadata.translation_of
+        # The title and whether it was derived go together; the language is edited as such.
+        kept = {"title_is_derived"} if "title" in edited else set()
+        kept |= {"language_id"} if "language" in edited else set()
+        return {name: value for name, value in values.items() if name not in edited | kept}
 
     def _create(self, drafts):
         if not drafts:
             return
         _articles_insert([draft.article for draft in drafts])
-        ids = dict(
-            Article.objects.filter(source_key__in=[d.key for d in drafts]).values_list(
-                "source_key", "pk"
-            )
-        )
+        ids = _ids_by(column="source_key", values=[d.key for d in drafts])
         for draft in drafts:
             draft.article.pk = ids[draft.key]
-            draft.article._state.adding = False
-            draft.article._state.db = connection.alias
 
     def _metadata_tags_add(self, drafts):
         """Tags named in the file's own metadata are confirmed tags; unknown names warned of."""
@@ -286,7 +320,12 @@ class _ArticleWriter:
 
     def _suggestions_replace(self, drafts, updated):
         TagSuggestion.objects.filter(article__in=[d.article for d in updated]).delete()
-        ids = [d.article.pk for d in drafts]
+        # Only an updated article, or one whose metadata names tags, has confirmed tags.
+        ids = [
+            d.article.pk
+            for d in drafts
+            if d in updated or d.record.metadata.topics or d.record.metadata.events
+        ]
         confirmed = {
             ("topic", a, t)
             for a, t in Article.topics.through.objects.filter(article_id__in=ids).values_list(
@@ -323,17 +362,26 @@ class _ArticleWriter:
         hashed = [d for d in drafts if d.article.simhash is not None]
         if not hashed:
             return
-        same_band = Q()
-        for band in range(4):
-            values = {getattr(d.article, f"simhash_band_{band}") for d in hashed}
-            same_band |= Q(**{f"simhash_band_{band}__in": values})
+        bands = [
+            sorted({getattr(d.article, f"simhash_band_{band}") for d in hashed})
+            for band in range(4)
+        ]
         own = [d.article.pk for d in hashed]
+        same_band = " OR ".join(
+            f"simhash_band_{band} IN ({', '.join(['%s'] * len(values))})"
+            for band, values in enumerate(bands)
+        )
         # Band value → articles having it, first the stored ones, then this batch in order.
         by_band = {}
-        candidates = Article.objects.filter(same_band).exclude(pk__in=own).order_by("pk")
-        for pk, value, translation_of in candidates.values_list(
-            "pk", "simhash", "translation_of_id"
-        ):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id, simhash, translation_of_id FROM {Article._meta.db_table} "
+                f"WHERE ({same_band}) AND id NOT IN ({', '.join(['%s'] * len(own))}) "
+                "ORDER BY id",
+                [*itertools.chain.from_iterable(bands), *own],
+            )
+            candidates = cursor.fetchall()
+        for pk, value, translation_of in candidates:
             for band, band_value in enumerate(fingerprint.bands(value)):
                 by_band.setdefault((band, band_value), []).append((pk, value, translation_of))
         flagged = []
@@ -359,17 +407,30 @@ class _ArticleWriter:
                 by_band.setdefault(key, []).append(
                     (article.pk, article.simhash, article.translation_of_id)
                 )
-        Article.objects.bulk_update(flagged, ["near_duplicate_of"])
+        if flagged:
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"UPDATE {Article._meta.db_table} SET near_duplicate_of_id = %s WHERE id = %s",
+                    [(article.near_duplicate_of_id, article.pk) for article in flagged],
+                )
 
 
-# Fields whose Python value is already what the database takes.
-_PLAIN_FIELDS = (
-    models.CharField,
-    models.TextField,
-    models.IntegerField,
-    models.BooleanField,
-    models.ForeignKey,
-)
+def _ids_by(*, column, values):
+    """{value: article id} for the articles whose `column` holds one of `values`."""
+    return dict(
+        rows_in(
+            f"SELECT {column}, id FROM {Article._meta.db_table} WHERE {column} IN ({{values}})",
+            values,
+        )
+    )
+
+
+def _insert_fields():
+    return [f for f in Article._meta.concrete_fields if not f.primary_key]
+
+
+def _new_defaults():
+    return {f.attname: f.get_default() for f in _insert_fields()}
 
 
 def _articles_insert(articles):
@@ -377,40 +438,49 @@ def _articles_insert(articles):
 
     bulk_create prepares every value through its field and compiles a placeholder for each;
     for a loader writing hundreds of thousands of rows that was a quarter of its time. Here
-    text, numbers, flags and foreign keys go in as they are, and only dates, timestamps and
-    JSON are prepared by their fields. The caller reads the ids back by source key.
+    text, numbers, flags and foreign keys go in as they are, the blocks as the worker encoded
+    them, and what is the same for every new article (timestamps, no edited fields) is
+    prepared once. The caller reads the ids back by source key.
     """
-    fields = [f for f in Article._meta.concrete_fields if not f.primary_key]
-    plain = [isinstance(f, _PLAIN_FIELDS) and not isinstance(f, models.DateField) for f in fields]
+    fields = _insert_fields()
     now = timezone.now()
+    once = {
+        name: Article._meta.get_field(name).get_db_prep_save(value, connection)
+        for name, value in (("created_at", now), ("updated_at", now), ("edited_fields", []))
+    }
+    date_fields = {f.attname for f in fields if isinstance(f, models.DateField)} - set(once)
+    rows = []
     for article in articles:
-        article.created_at = article.updated_at = now
-    rows_insert(
-        Article._meta.db_table,
-        [f.column for f in fields],
-        [
-            [
-                getattr(article, f.attname)
-                if is_plain
-                else f.get_db_prep_save(getattr(article, f.attname), connection)
-                for f, is_plain in zip(fields, plain, strict=True)
-            ]
-            for article in articles
-        ],
-    )
+        values = article.__dict__
+        row = []
+        for f in fields:
+            name = f.attname
+            if name in once:
+                row.append(once[name])
+            elif name == "blocks":
+                row.append(article.blocks_json)
+            elif name in date_fields:
+                row.append(f.get_db_prep_save(values[name], connection))
+            else:
+                row.append(values[name])
+        rows.append(row)
+    for article in articles:  # as the model instances made from them will show
+        article.__dict__.update(created_at=now, updated_at=now, edited_fields=[])
+    rows_insert(Article._meta.db_table, [f.column for f in fields], rows)
 
 
 def _suggestions_create(suggestions):
     """Insert (article, topic, event, words) rows; suggestions outnumber articles 4 to 1."""
     if not suggestions:
         return
-    words_field = TagSuggestion._meta.get_field("matched_words")
+    words_encoder = TagSuggestion._meta.get_field("matched_words").encoder
     now = TagSuggestion._meta.get_field("created_at").get_db_prep_save(timezone.now(), connection)
     rows_insert(
         TagSuggestion._meta.db_table,
         ["article_id", "topic_id", "event_id", "matched_words", "created_at"],
         [
-            (article, topic, event, words_field.get_db_prep_save(words, connection), now)
+            # JSON text, as the field would write it: both databases take it so.
+            (article, topic, event, json.dumps(words, cls=words_encoder), now)
             for article, topic, event, words in suggestions
         ],
     )

@@ -291,7 +291,8 @@ def parse_article(paragraphs, language, *, title="", subtitle=""):
     if standfirst:
         paragraphs = _without_prefix(paragraphs, standfirst)
 
-    blocks = [{"kind": _kind(p), "text": p.text} for p in paragraphs]
+    # Kinds as plain text: an enum member costs a lookup each time a worker's result is read.
+    blocks = [{"kind": _kind(p).value, "text": p.text} for p in paragraphs]
     title_is_derived = False
     if title:
         final_title = title

@@ -30,6 +30,8 @@ def prepare(batch, path, origin, common):
     for item in prepared:
         if item.record is not None:
             # The writer needs what was made of the text, not the text: a third less to
-            # pickle and send back.
+            # pickle and send back. Blocks go as the JSON the database stores.
             item.record.text = ""
+        for article in item.articles:
+            article.parsed.blocks = None
     return prepared

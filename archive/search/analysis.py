@@ -12,6 +12,7 @@ separated by spaces. That is what makes the two engines agree on what matches.
   finds the word wherever it stands, with no dictionary to keep up to date.
 """
 
+import operator
 import re
 from functools import lru_cache
 
@@ -28,6 +29,8 @@ UNSPACED_RUN = re.compile(f"[{UNSPACED}]+")
 WORD = re.compile(r"[^\W_]+")
 # A word, or a run of unspaced script: the pieces of a text that become terms.
 PIECE = re.compile(f"[{UNSPACED}]+|(?:(?![{UNSPACED}])[^\\W_])+")
+# The same pieces, as (run of unspaced script, word) with one of the two empty.
+PIECES = re.compile(f"([{UNSPACED}]+)|((?:(?![{UNSPACED}])[^\\W_])+)")
 MAX_WORD_CHARS = 60
 
 
@@ -39,20 +42,63 @@ def index_terms(text, language):
 def folded_terms(folded, language):
     """`index_terms` of a text already folded (`archive.text.fold`)."""
     stemmer = STEMMERS.get(language)
-    # isascii() answers for most texts at once; the search reads every character.
-    if folded.isascii() or not UNSPACED_RUN.search(folded):
+    if folded.isascii():
+        # Most folded text is ASCII: bytes.translate and split find its words several times
+        # faster than the regular expression, with the same result (letters and digits).
+        found = folded.encode().translate(_ASCII_SEPARATORS).decode().split()
+    elif not UNSPACED_RUN.search(folded):
         found = WORD.findall(folded)
-        if max(map(len, found), default=0) > MAX_WORD_CHARS:  # rare: cut only when needed
-            found = [word[:MAX_WORD_CHARS] for word in found]
-        # One call per text: PyStemmer stems the whole list in C.
-        return _stemmers(stemmer).stemWords(found) if stemmer else found
-    terms = []
-    for word in _words(folded):
-        if UNSPACED_RUN.fullmatch(word):
-            terms.extend(character_pairs(word))
+    else:
+        return _mixed_terms(folded, stemmer)
+    if max(map(len, found), default=0) > MAX_WORD_CHARS:  # rare: cut only when needed
+        found = [word[:MAX_WORD_CHARS] for word in found]
+    return stems(found, stemmer) if stemmer else found
+
+
+def _mixed_terms(folded, stemmer):
+    """Terms of a text with runs of unspaced script: their character pairs, and words."""
+    terms, spaced = [], []
+    for run, word in PIECES.findall(folded):
+        if run:
+            terms.extend(character_pairs(run[:MAX_WORD_CHARS]))
         else:
-            terms.append(_stem(word, stemmer) if stemmer else word)
+            spaced.append(len(terms))
+            terms.append(word[:MAX_WORD_CHARS])
+    if stemmer and spaced:
+        found = stems([terms[index] for index in spaced], stemmer)
+        for index, stem in zip(spaced, found, strict=True):
+            terms[index] = stem
     return terms
+
+
+# Every ASCII byte that is not a letter or a digit, as a space: what WORD leaves out.
+_ASCII_SEPARATORS = (
+    bytes(byte if chr(byte).isalnum() else ord(" ") for byte in range(128)) + 128 * b" "
+)
+
+
+def stems(words, stemmer):
+    """The stems of `words` (Snowball's algorithm `stemmer`), through a cache of stems seen.
+
+    A text repeats its words, and an archive its vocabulary: a dictionary lookup per word is
+    a quarter of the cost of asking the stemmer, even PyStemmer with its own cache.
+    """
+    known = _stem_cache[stemmer]
+    found = list(map(known.get, words))
+    if None in found:
+        if len(known) > STEMS_KEPT:
+            known.clear()  # memory stays flat over a long load
+            missing = list(dict.fromkeys(words))
+        else:
+            pairs = zip(words, found, strict=True)
+            missing = list(dict.fromkeys(word for word, stem in pairs if stem is None))
+        known.update(zip(missing, _stemmers(stemmer).stemWords(missing), strict=True))
+        found = list(map(known.__getitem__, words))
+    return found
+
+
+STEMS_KEPT = 200_000
+_stem_cache = {name: {} for name in STEMMERS.values()}
 
 
 def term_spans(text, language):
@@ -86,7 +132,7 @@ def character_pairs(run):
     """Overlapping pairs of characters: 特朗普 → 特朗, 朗普; a single character stays."""
     if len(run) == 1:
         return [run]
-    return [run[index : index + 2] for index in range(len(run) - 1)]
+    return list(map(operator.add, run, run[1:]))
 
 
 def pair_term(first, second):
