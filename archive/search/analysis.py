@@ -145,7 +145,10 @@ def pair_term(first, second):
     term instead. Terms never hold "_" (it separates words, as in SQLite's tokenizer), so a
     pair term cannot be mistaken for a word.
     """
-    return f"{first}_{second}"
+    return PAIR_SEPARATOR.join((first, second))
+
+
+PAIR_SEPARATOR = "_"
 
 
 def query_forms(word):

@@ -16,6 +16,7 @@ and its index row are saved, changed or deleted together.
 import contextlib
 import itertools
 import json
+import operator
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -23,7 +24,7 @@ from django.db import connection, transaction
 
 from archive.db import rows_insert
 from archive.models import BlockKind
-from archive.search.analysis import folded_terms, pair_term
+from archive.search.analysis import PAIR_SEPARATOR, folded_terms
 from archive.search.cache import version_renew
 from archive.text import fold
 
@@ -447,19 +448,49 @@ def scored_sql(expression, ids):
 
 def _tsvector(terms, common):
     """A tsvector literal: each term with its positions and the weight of its field, and
-    each pair of neighbouring common terms in a field as a term of its own (`pair_term`)."""
-    positions = {}
+    each pair of neighbouring common terms in a field as a term of its own (`pair_term`).
+
+    Each field's positions are slices of a table of position strings and its pairs are
+    picked with itertools, so the only Python loop over the words is the grouping of each
+    term's positions: 0.55 → 0.25 ms an article. One entry per term, not per occurrence
+    (which PostgreSQL also reads), because PostgreSQL's reading of the literal is paid on
+    the server, and the longer literal doubled it.
+    """
+    entry_terms, entry_places = [], []
     position = 0
     for name in FIELDS:
-        weight = WEIGHTS[name]
-        previous = None
-        for term in terms.get(name, ()):
-            position = min(position + 1, MAX_POSITION)
-            place = f"{position}{weight}"
-            positions.setdefault(term, []).append(place)
-            # Past MAX_POSITION words share one position and are no phrase: no pairs there.
-            if previous in common and term in common and position < MAX_POSITION:
-                positions.setdefault(pair_term(previous, term), []).append(place)
-            previous = term
-        position = min(position + 1, MAX_POSITION)  # no phrase across two fields
-    return " ".join(f"'{term}':{','.join(places)}" for term, places in positions.items())
+        field_terms = terms.get(name) or []
+        count = len(field_terms)
+        places = _places(WEIGHTS[name], position + 1, count)
+        entry_terms += field_terms
+        entry_places += places
+        if common and count > 1:
+            # both[k]: terms k and k + 1 are common. Past MAX_POSITION words share one
+            # position and are no phrase: no pairs there.
+            is_common = list(map(common.__contains__, field_terms))
+            both = list(map(operator.and_, is_common, is_common[1:]))
+            both = both[: max(0, MAX_POSITION - position - 2)]
+            firsts = itertools.compress(field_terms, both)
+            seconds = itertools.compress(field_terms[1:], both)
+            entry_terms += map(PAIR_SEPARATOR.join, zip(firsts, seconds, strict=True))
+            entry_places += itertools.compress(places[1:], both)
+        position = min(position + count + 1, MAX_POSITION)  # no phrase across two fields
+    positions = {}
+    for term, place in zip(entry_terms, entry_places, strict=True):
+        known = positions.get(term)
+        positions[term] = place if known is None else f"{known},{place}"
+    return " ".join(map("'{}':{}".format, positions, positions.values()))
+
+
+def _places(weight, first, count):
+    """`count` positions from `first`, with their weight ("12C"), capped at MAX_POSITION."""
+    places = _PLACES.get(weight)
+    if places is None:
+        places = _PLACES[weight] = [f"{p}{weight}" for p in range(MAX_POSITION + 1)]
+    if first + count - 1 <= MAX_POSITION:
+        return places[first : first + count]
+    kept = places[first : MAX_POSITION + 1]
+    return kept + [places[MAX_POSITION]] * (count - len(kept))
+
+
+_PLACES = {}
