@@ -82,3 +82,15 @@ def test_stems_are_cached_and_the_cache_stays_bounded(monkeypatch):
 
 def test_mixed_text_keeps_the_order_of_its_words_and_character_pairs():
     assert index_terms("Trump en 习近平 talks", "en") == ["trump", "en", "习近", "近平", "talk"]
+
+
+def test_a_long_run_of_chinese_is_indexed_to_its_end_as_snippets_read_it():
+    from archive.search.analysis import term_spans
+
+    clause = "美国总统特朗普与中国国家主席习近平在电话中讨论了稀土出口管制关税大豆采购芯片"
+    sentence = clause * 2 + "吉隆坡"
+    assert len(sentence) > 60
+    terms = index_terms(sentence, "zh")
+    assert terms[-2:] == ["吉隆", "隆坡"]
+    assert terms == [term for _, _, term in term_spans(sentence, "zh")]
+    assert words(sentence) == [sentence]

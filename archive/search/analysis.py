@@ -60,7 +60,7 @@ def _mixed_terms(folded, stemmer):
     terms, spaced = [], []
     for run, word in PIECES.findall(folded):
         if run:
-            terms.extend(character_pairs(run[:MAX_WORD_CHARS]))
+            terms.extend(character_pairs(run))
         else:
             spaced.append(len(terms))
             terms.append(word[:MAX_WORD_CHARS])
@@ -124,8 +124,9 @@ def words(text):
 
 
 def _words(folded):
-    spaced = UNSPACED_RUN.sub(lambda run: f" {run.group()} ", folded)
-    return [word[:MAX_WORD_CHARS] for word in WORD.findall(spaced)]
+    # A run of unspaced script is a sentence rather than a word: it is never cut, or the
+    # words at its end would be lost to search.
+    return [run or word[:MAX_WORD_CHARS] for run, word in PIECES.findall(folded)]
 
 
 def character_pairs(run):
