@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from archive.ingest.structure import derive_title, is_caption, parse, split_paragraphs
@@ -180,3 +182,20 @@ def test_a_long_quote_in_another_language_does_not_split_the_article():
     [article] = parse(text)
     assert article.language == "fr"
     assert english in article.running_text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *[p.read_text() for p in sorted((Path(__file__).parents[1] / "seeds").glob("*.txt"))],
+        "Headline\n\nFirst\u00a0paragraph  with   spaces.\n\nFIRST PARAGRAPH WITH SPACES.\n\n"
+        "Straße und Maßnahmen – ΣΊΣΥΦΟΣ. " * 20,
+    ],
+)
+def test_the_content_hash_made_while_parsing_is_that_of_the_parsed_texts(text):
+    from archive.ingest.fingerprint import content_hash
+
+    for article in parse(text):
+        assert article.content_hash == content_hash(
+            article.title, article.title_en, article.standfirst, article.running_text
+        )

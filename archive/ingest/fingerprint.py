@@ -23,8 +23,17 @@ MAX_WORDS = 300
 
 def content_hash(*parts):
     """Equal for texts that differ only in case and spacing."""
-    normalised = "\n".join(" ".join(part.casefold().split()) for part in parts)
-    return hashlib.sha256(normalised.encode()).hexdigest()
+    return normalised_content_hash(*(normalised(part) for part in parts))
+
+
+def normalised(text):
+    """The text as the content hash reads it: case folded, spaces collapsed."""
+    return " ".join(text.casefold().split())
+
+
+def normalised_content_hash(*parts):
+    """`content_hash` of parts already `normalised`."""
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def simhash(text):

@@ -112,9 +112,7 @@ def _article_prepare(parsed, key, metadata, tagger, common):
     return PreparedArticle(
         parsed=parsed,
         key=key,
-        content_hash=fingerprint.content_hash(
-            parsed.title, parsed.title_en, parsed.standfirst, parsed.running_text
-        ),
+        content_hash=parsed.content_hash,
         simhash=fingerprint.simhash(parsed.running_text),
         # Right for a new article; an updated one is suggested again from what it stores.
         suggestions=tagger.suggest(

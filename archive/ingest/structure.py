@@ -16,6 +16,7 @@ from archive.ingest.detect import (
     languages_of_documents,
     read_languages,
 )
+from archive.ingest.fingerprint import normalised, normalised_content_hash
 from archive.models import BlockKind
 
 HEADLINE_MAX_CHARS = 250
@@ -54,7 +55,7 @@ class Paragraph:
     @cached_property
     def key(self):
         """The text as compared for repeats: case and spacing do not count."""
-        return _fingerprint(self.text)
+        return normalised(self.text)
 
 
 @dataclass
@@ -65,6 +66,9 @@ class ParsedArticle:
     title_en: str = ""
     standfirst: str = ""
     blocks: list[dict] = field(default_factory=list)
+    # fingerprint.content_hash of the headlines, standfirst and running text, made from the
+    # paragraphs' keys, which parsing has already normalised.
+    content_hash: str = ""
 
     @property
     def running_text(self):
@@ -285,7 +289,7 @@ def parse_article(paragraphs, language, *, title="", subtitle=""):
         elif headline:
             paragraphs.insert(0, Paragraph(headline))
             headline = ""
-        title_key = _fingerprint(title)
+        title_key = normalised(title)
         paragraphs = [p for p in paragraphs if p.key != title_key]
 
     standfirst = subtitle
@@ -311,6 +315,12 @@ def parse_article(paragraphs, language, *, title="", subtitle=""):
         title_en=title_en,
         standfirst=standfirst,
         blocks=blocks,
+        content_hash=normalised_content_hash(
+            normalised(final_title),
+            normalised(title_en),
+            normalised(standfirst),
+            " ".join(filter(None, (p.key for p in paragraphs))),
+        ),
     )
 
 
@@ -385,12 +395,8 @@ def _is_standfirst(paragraphs, *, has_headline):
     )
 
 
-def _fingerprint(text):
-    return " ".join(text.casefold().split())
-
-
 def _same(a, b):
-    return _fingerprint(a) == _fingerprint(b)
+    return normalised(a) == normalised(b)
 
 
 def _without_repeats(paragraphs):
@@ -406,7 +412,7 @@ def _without_repeats(paragraphs):
 def _without_prefix(paragraphs, prefix):
     """Drop `prefix` where a paragraph repeats it at its start, keeping the rest."""
     result = []
-    prefix_key = _fingerprint(prefix)
+    prefix_key = normalised(prefix)
     for paragraph in paragraphs:
         if paragraph.key == prefix_key:
             continue
