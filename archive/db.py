@@ -5,6 +5,11 @@ import contextlib
 from django.db import connection
 
 
+def placeholders(count):
+    """`count` query parameters, comma-separated: "%s, %s, %s"."""
+    return ", ".join(["%s"] * count)
+
+
 def rows_insert(table, columns, rows):
     """Insert rows of values already in the database's terms (see the callers)."""
     quote = connection.ops.quote_name
@@ -16,9 +21,9 @@ def rows_insert(table, columns, rows):
                 for row in rows:
                     copy.write_row(row)
         else:
-            placeholders = ", ".join(["%s"] * len(columns))
             cursor.executemany(
-                f"INSERT INTO {quote(table)} ({names}) VALUES ({placeholders})", rows
+                f"INSERT INTO {quote(table)} ({names}) VALUES ({placeholders(len(columns))})",
+                rows,
             )
 
 
@@ -32,7 +37,7 @@ def rows_in(sql, values):
     if not values:
         return []
     with connection.cursor() as cursor:
-        cursor.execute(sql.format(values=", ".join(["%s"] * len(values))), values)
+        cursor.execute(sql.format(values=placeholders(len(values))), values)
         return cursor.fetchall()
 
 

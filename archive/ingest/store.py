@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from archive.dates import normalised
-from archive.db import rows_in, rows_insert
+from archive.db import placeholders, rows_in, rows_insert
 from archive.ingest import fingerprint
 from archive.ingest.metadata import Metadata
 from archive.ingest.prepare import PreparedArticle
@@ -368,7 +368,7 @@ class _ArticleWriter:
         ]
         own = [d.article.pk for d in hashed]
         same_band = " OR ".join(
-            f"simhash_band_{band} IN ({', '.join(['%s'] * len(values))})"
+            f"simhash_band_{band} IN ({placeholders(len(values))})"
             for band, values in enumerate(bands)
         )
         # Band value → articles having it, first the stored ones, then this batch in order.
@@ -376,7 +376,7 @@ class _ArticleWriter:
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT id, simhash, translation_of_id FROM {Article._meta.db_table} "
-                f"WHERE ({same_band}) AND id NOT IN ({', '.join(['%s'] * len(own))}) "
+                f"WHERE ({same_band}) AND id NOT IN ({placeholders(len(own))}) "
                 "ORDER BY id",
                 [*itertools.chain.from_iterable(bands), *own],
             )

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 
-from archive.db import rows_insert
+from archive.db import placeholders, rows_insert
 from archive.models import BlockKind
 from archive.search.analysis import PAIR_SEPARATOR, folded_terms
 from archive.search.cache import version_renew
@@ -312,12 +312,12 @@ def _outdated(articles):
     if not articles:
         return []
     expected = {article.pk: article_terms(article) for article in articles}
-    placeholders = ", ".join(["%s"] * len(expected))
+    ids = placeholders(len(expected))
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
                 f"SELECT article_id, document::text, headline::text FROM {TABLE} "
-                f"WHERE article_id IN ({placeholders})",
+                f"WHERE article_id IN ({ids})",
                 list(expected),
             )
             stored = {pk: values for pk, *values in cursor.fetchall()}
@@ -338,7 +338,7 @@ def _outdated(articles):
                 if stored.get(pk) != list(wanted[2 * number : 2 * number + 2])
             ]
         cursor.execute(
-            f"SELECT rowid, {', '.join(FIELDS)} FROM {TABLE} WHERE rowid IN ({placeholders})",
+            f"SELECT rowid, {', '.join(FIELDS)} FROM {TABLE} WHERE rowid IN ({ids})",
             list(expected),
         )
         stored = {row[0]: list(row[1:]) for row in cursor.fetchall()}
