@@ -1,7 +1,9 @@
 from archive.bench import search as search_bench
 from archive.bench.corpus import COMMON, LANGUAGES, articles, write_jsonl
 from archive.bench.ingest import Run, table
+from archive.bench.stages import SUGGESTIONS, report, stage_costs
 from archive.filters import ArticleFilter
+from archive.ingest.catalogue import catalogue_load
 from archive.models import Article
 
 
@@ -29,6 +31,35 @@ def test_the_table_gives_rates_as_ratios_of_the_loader():
     rows = table(runs).splitlines()
     assert rows[2] == "| sqlite | loader | 1,000 | 1.0 | 1,000 | 1.00 | 300 MB |"
     assert rows[3] == "| sqlite | baseline | 1,000 | 0.2 | 4,000 | 4.00 | 60 MB |"
+
+
+def test_the_stages_report_charges_a_real_load_to_its_stages(db, settings, tmp_path):
+    catalogue_load(path=settings.BASE_DIR / "seeds" / "catalogue.yaml")
+    corpus = write_jsonl(tmp_path / "corpus.jsonl", count=12)
+    costs = stage_costs(corpus=corpus, articles=10)
+    assert Article.objects.count() == 10  # stored, as a load stores them
+    for stage in (
+        "reading records (JSON, NFC, source hash)",
+        "language detection (fastText, lingua)",
+        "SimHash",
+        SUGGESTIONS,
+        "index terms",
+        "storing (Python)",
+        "database: INSERT archive_article",
+        "database: INSERT archive_search",
+    ):
+        assert costs[stage] > 0, stage
+    # Each stage's own time: nested stages are not counted twice, so nothing is negative.
+    assert min(costs.values()) >= -0.01
+
+
+def test_the_stages_report_says_what_the_sum_allows():
+    text = report({"detection": 1.0, "database": 0.5}, cores=2, target=1500)
+    assert text.splitlines()[2] == "| detection | 1.000 | 67% |"
+    assert text.splitlines()[-1] == (
+        "At 1.50 ms an article, 2 cores load at most 1,333 articles a second; "
+        "1,500 a second needs 1.33 ms or less."
+    )
 
 
 # --- The search benchmark ---------------------------------------------------------------------

@@ -59,6 +59,36 @@ def ingest_benchmark(*, articles, databases, variants, out=print):
     return runs
 
 
+def stages_benchmark(*, articles, databases, out=print):
+    """`archive.bench.stages` on a fresh database of each kind: {database: {stage: ms}}."""
+    corpus = write_jsonl(BENCH_DIR / f"corpus-{articles}.jsonl", count=articles)
+    results = {}
+    for database in databases:
+        url = _fresh_database(database)
+        if url is None:
+            out(f"skipped {database}: no PostgreSQL answers at {POSTGRES_ADMIN_URL}")
+            continue
+        _manage(url, "migrate", "--noinput", "-v", "0")
+        _manage(
+            url, "load_seeds", "-v", "0", str(Path(settings.BASE_DIR) / "seeds" / "catalogue.yaml")
+        )
+        code = (
+            "import json, sys, django; django.setup(); "
+            "from archive.bench.stages import stage_costs; "
+            "print(json.dumps(stage_costs(corpus=sys.argv[1], articles=int(sys.argv[2]))))"
+        )
+        finished = subprocess.run(
+            [sys.executable, "-c", code, str(corpus), str(articles)],
+            env=_environment(url),
+            cwd=settings.BASE_DIR,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        results[database] = json.loads(finished.stdout.strip().splitlines()[-1])
+    return results
+
+
 def table(runs, *, reference="loader"):
     """Markdown table with each run's rate as a ratio of the loader's on the same database."""
     lines = [

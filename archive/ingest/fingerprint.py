@@ -102,7 +102,8 @@ def bands(signed_hash):
     if signed_hash is None:
         return [None] * 4
     unsigned = signed_hash & 0xFFFFFFFFFFFFFFFF
-    return [(unsigned >> (16 * band)) & 0xFFFF for band in range(4)]
+    # Written out: the loader asks for the bands of every article it stores and compares.
+    return [unsigned & 0xFFFF, unsigned >> 16 & 0xFFFF, unsigned >> 32 & 0xFFFF, unsigned >> 48]
 
 
 def near(a, b):

@@ -48,7 +48,8 @@ class PreparedArticle:
     key: str
     content_hash: str
     simhash: int | None
-    suggestions: list
+    # Suggestion.row() of each suggestion: encoded here, in the worker, not by the writer.
+    suggestion_rows: list
     index_values: tuple  # the article's search index row, ready for the database
     blocks_json: str  # the blocks as the database stores them, encoded where it is cheap
 
@@ -115,13 +116,16 @@ def _article_prepare(parsed, key, metadata, tagger, common):
         content_hash=parsed.content_hash,
         simhash=fingerprint.simhash(parsed.running_text),
         # Right for a new article; an updated one is suggested again from what it stores.
-        suggestions=tagger.suggest(
-            language=parsed.language,
-            texts=texts,
-            published=metadata.published,
-            precision=metadata.date_precision or "unknown",
-            folded=folded,
-        ),
+        suggestion_rows=[
+            suggestion.row()
+            for suggestion in tagger.suggest(
+                language=parsed.language,
+                texts=texts,
+                published=metadata.published,
+                precision=metadata.date_precision or "unknown",
+                folded=folded,
+            )
+        ],
         index_values=row_values(parsed_terms(parsed, folded=folded), common=common),
         blocks_json=json.dumps(parsed.blocks, cls=UnicodeJSONEncoder),
     )

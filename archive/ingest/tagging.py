@@ -8,6 +8,7 @@ or the file's own metadata, confirms them.
 """
 
 import datetime
+import json
 import re
 from dataclasses import dataclass
 
@@ -74,6 +75,10 @@ class Suggestion:
     topic_id: int | None
     event_id: int | None
     words: tuple[str, ...]
+
+    def row(self):
+        """(topic id, event id, the words as the JSON text the database stores)."""
+        return self.topic_id, self.event_id, json.dumps(list(self.words))
 
 
 class Tagger:

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from archive.bench.ingest import ingest_benchmark, table
+from archive.bench.ingest import ingest_benchmark, stages_benchmark, table
+from archive.bench.stages import report
 
 VARIANTS = ["loader", "loader, 1 process", "baseline"]
 
@@ -14,8 +15,24 @@ class Command(BaseCommand):
             "--database", action="append", choices=["sqlite", "postgres"], dest="databases"
         )
         parser.add_argument("--variant", action="append", choices=VARIANTS, dest="variants")
+        parser.add_argument(
+            "--stages",
+            action="store_true",
+            help="Instead of timing loads, report the processor time of each stage of the "
+            "loader per article, in one process.",
+        )
 
-    def handle(self, *args, articles, databases, variants, **options):
+    def handle(self, *args, articles, databases, variants, stages, **options):
+        if stages:
+            costs = stages_benchmark(
+                articles=articles,
+                databases=databases or ["sqlite", "postgres"],
+                out=self.stdout.write,
+            )
+            for database, database_costs in costs.items():
+                self.stdout.write(f"\n{database}, {articles:,} articles\n")
+                self.stdout.write(report(database_costs))
+            return
         runs = ingest_benchmark(
             articles=articles,
             databases=databases or ["sqlite", "postgres"],
