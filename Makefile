@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run serve install install-dev migrate seed superuser test lint format \
-	test-sqlite test-postgres browser bench bench-ingest bench-search clean
+	test-sqlite test-postgres browser bench bench-ingest bench-stages bench-search clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -75,6 +75,11 @@ bench: bench-ingest bench-search
 
 bench-ingest: install-dev
 	DJANGO_DEBUG=1 $(BIN)/python manage.py bench_ingest --articles $(BENCH_ARTICLES)
+
+# Where a load's processor time goes, stage by stage, in one process (not part of `bench`).
+BENCH_STAGES_ARTICLES ?= 20000
+bench-stages: install-dev
+	DJANGO_DEBUG=1 $(BIN)/python manage.py bench_ingest --stages --articles $(BENCH_STAGES_ARTICLES)
 
 # The corpus is loaded once per size and database and kept under var/bench.
 bench-search: install-dev
