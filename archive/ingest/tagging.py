@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import ahocorasick
 
 from archive.dates import DatePrecision, period_end, period_start
-from archive.models import Event, EventAlias, TopicKeyword
+from archive.models import Event, EventAlias, TagSuggestion, TopicKeyword
 from archive.text import fold
 
 # An article may preview an event up to this long before it happens…
@@ -78,7 +78,8 @@ class Suggestion:
 
     def row(self):
         """(topic id, event id, the words as the JSON text the database stores)."""
-        return self.topic_id, self.event_id, json.dumps(list(self.words))
+        encoder = TagSuggestion._meta.get_field("matched_words").encoder
+        return self.topic_id, self.event_id, json.dumps(list(self.words), cls=encoder)
 
 
 class Tagger:
