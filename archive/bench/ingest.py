@@ -68,10 +68,7 @@ def stages_benchmark(*, articles, databases, out=print):
         if url is None:
             out(f"skipped {database}: no PostgreSQL answers at {POSTGRES_ADMIN_URL}")
             continue
-        _manage(url, "migrate", "--noinput", "-v", "0")
-        _manage(
-            url, "load_seeds", "-v", "0", str(Path(settings.BASE_DIR) / "seeds" / "catalogue.yaml")
-        )
+        _catalogue_database(url)
         code = (
             "import json, sys, django; django.setup(); "
             "from archive.bench.stages import stage_costs; "
@@ -120,9 +117,15 @@ def _manage(url, *args, extra_env=None):
     subprocess.run(command, env=env, cwd=settings.BASE_DIR, check=True, stdout=subprocess.DEVNULL)
 
 
-def _timed_load(url, database, variant, corpus, articles):
+def _catalogue_database(url):
+    """Migrate the fresh database at `url` and load the seeds' catalogue into it, as an
+    archive has it before its first large load."""
     _manage(url, "migrate", "--noinput", "-v", "0")
     _manage(url, "load_seeds", "-v", "0", str(Path(settings.BASE_DIR) / "seeds" / "catalogue.yaml"))
+
+
+def _timed_load(url, database, variant, corpus, articles):
+    _catalogue_database(url)
     if variant == "baseline":
         command = [sys.executable, "-c", BASELINE, str(corpus)]
     else:
