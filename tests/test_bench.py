@@ -33,6 +33,11 @@ def test_the_table_gives_rates_as_ratios_of_the_loader():
     assert rows[3] == "| sqlite | baseline | 1,000 | 0.2 | 4,000 | 4.00 | 60 MB |"
 
 
+def test_the_table_of_runs_without_the_loader_has_no_ratios():
+    rows = table([Run("postgres", "baseline", 1000, 0.5, 60)]).splitlines()
+    assert rows[2] == "| postgres | baseline | 1,000 | 0.5 | 2,000 | – | 60 MB |"
+
+
 def test_the_stages_report_charges_a_real_load_to_its_stages(db, settings, tmp_path):
     catalogue_load(path=settings.BASE_DIR / "seeds" / "catalogue.yaml")
     corpus = write_jsonl(tmp_path / "corpus.jsonl", count=12)

@@ -87,16 +87,20 @@ def stages_benchmark(*, articles, databases, out=print):
 
 
 def table(runs, *, reference="loader"):
-    """Markdown table with each run's rate as a ratio of the loader's on the same database."""
+    """Markdown table with each run's rate as a ratio of the loader's on the same database
+    ("–" where the loader was not run there)."""
     lines = [
         "| database | variant | articles | seconds | articles/s | × loader | peak RSS |",
         "|---|---|---:|---:|---:|---:|---:|",
     ]
     for run in runs:
-        base = next(r for r in runs if r.database == run.database and r.variant == reference)
+        base = next(
+            (r for r in runs if r.database == run.database and r.variant == reference), None
+        )
+        ratio = f"{run.rate / base.rate:.2f}" if base else "–"
         lines.append(
             f"| {run.database} | {run.variant} | {run.articles:,} | {run.seconds:.1f} | "
-            f"{run.rate:,.0f} | {run.rate / base.rate:.2f} | {run.peak_mb:,.0f} MB |"
+            f"{run.rate:,.0f} | {ratio} | {run.peak_mb:,.0f} MB |"
         )
     return "\n".join(lines)
 
