@@ -80,15 +80,17 @@ def test_seed_002_is_french(seeds):
     assert "Kuala Lumpur" in seeds["002"].body
 
 
-def test_seed_003_is_english_with_its_standfirst_stored_once(seeds):
+def test_seed_003_is_english_with_its_standfirst_stored_once_as_its_title(seeds):
     article = seeds["003"]
     standfirst = (
         "The American Secretary of State intends in particular to raise with Beijing the "
         "question of support for the Russian defense industry."
     )
     assert article.language.code == "en"
-    assert article.standfirst == standfirst
-    everything = "\n".join([article.standfirst, *[b["text"] for b in article.blocks]])
+    assert (article.title, article.title_is_derived, article.standfirst) == (standfirst, True, "")
+    everything = "\n".join(
+        [article.title, article.standfirst, *[b["text"] for b in article.blocks]]
+    )
     assert everything.count(standfirst) == 1
     assert article.blocks[1]["text"].startswith("Washington acknowledges that China")
     assert article.subheadings == [

