@@ -1,17 +1,80 @@
 import django_filters
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 
 from archive.models import Article, Event, Language, Topic
 from archive.search.engine import Filters
+from archive.text import control_character, without_control_characters
 
 
 class ArticleFilterForm(forms.Form):
+    """Every parameter the article list reads (the page and the API alike), validated.
+
+    A value with a control character (archive.text.CONTROL_CHARACTERS: NUL, ESC…) is
+    refused, by parameter, before any field reads it: a field's own validation may query
+    the database with it (a topic's slug), and PostgreSQL refuses a NUL that SQLite takes,
+    so the same value would be an error on one database and a miss on the other. Only the
+    fields in TAKES_ANY_TEXT keep theirs: the search leaves them out and says so in its
+    notes (archive.search.query.parse), since a query is never an error.
+    """
+
+    TAKES_ANY_TEXT = ("q",)
+    # Not in the form shown: changing a filter starts at page 1, with the thesaurus on.
+    NOT_SHOWN = ("page", "expand")
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        checked = [name for name in self.fields if name not in self.TAKES_ANY_TEXT]
+        self.refused = {  # {field name: why its parameter is refused}
+            name: message
+            for name in checked
+            if self.is_bound and (message := _refusal(self.data, self.add_prefix(name)))
+        }
+        if self.refused:
+            # The fields read a refused parameter as absent; clean() names it.
+            self.data = self.data.copy()
+            for name in self.refused:
+                self.data.pop(self.add_prefix(name), None)
+
+    def shown_fields(self):
+        return [field for field in self if field.name not in self.NOT_SHOWN]
+
     def clean(self):
+        for name, message in self.refused.items():
+            self.add_error(name, message)
         cleaned = super().clean()
         date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
         if date_from and date_to and date_from > date_to:
             self.add_error("date_to", "The end date is before the start date, so it is ignored.")
         return cleaned
+
+
+def _refusal(data, key):
+    """Why the parameter `key` of `data` is refused, or None: any of its values (a
+    parameter may repeat) with a control character."""
+    values = data.getlist(key) if hasattr(data, "getlist") else data.get(key)
+    for value in values if isinstance(values, list | tuple) else [values]:
+        if isinstance(value, str) and (char := control_character(value)):
+            return f"Control characters are not allowed (U+{ord(char):04X})."
+    return None
+
+
+class QueryField(forms.CharField):
+    """The search text: anything may be typed (see ArticleFilterForm)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.validators = [
+            v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)
+        ]
+
+    def prepare_value(self, value):
+        # The search box shows the query as it was searched for.
+        return without_control_characters(value) if isinstance(value, str) else value
+
+
+class QueryFilter(django_filters.CharFilter):
+    field_class = QueryField
 
 
 class TextsField(forms.Field):
@@ -31,7 +94,7 @@ class SourceFilter(django_filters.Filter):
 class ArticleFilter(django_filters.FilterSet):
     """The reader's filters. `q` and `sort` are applied by `search()`, after the others."""
 
-    q = django_filters.CharFilter(label="Search", method="after_filters")
+    q = QueryFilter(label="Search", method="after_filters")
     sort = django_filters.ChoiceFilter(
         label="Order",
         choices=[
@@ -70,6 +133,9 @@ class ArticleFilter(django_filters.FilterSet):
         label="To", method="filter_published", widget=forms.DateInput(attrs={"type": "date"})
     )
     source = SourceFilter(field_name="source_name", lookup_expr="in", label="Source")
+    # Read by the views and `search()`, and here so that they are checked as the rest are.
+    page = django_filters.CharFilter(label="Page", method="after_filters")
+    expand = django_filters.CharFilter(label="Expand", method="after_filters")
 
     def __init__(self, data=None, *args, **kwargs):
         # The order select shows the order the list is in: best match first for a search,
@@ -82,7 +148,18 @@ class ArticleFilter(django_filters.FilterSet):
     class Meta:
         model = Article
         form = ArticleFilterForm
-        fields = ["q", "sort", "language", "topic", "event", "date_from", "date_to", "source"]
+        fields = [
+            "q",
+            "sort",
+            "language",
+            "topic",
+            "event",
+            "date_from",
+            "date_to",
+            "source",
+            "page",
+            "expand",
+        ]
 
     def after_filters(self, queryset, name, value):
         return queryset
@@ -94,7 +171,7 @@ class ArticleFilter(django_filters.FilterSet):
         return queryset.search(
             cleaned.get("q") or "",
             # ?expand=0 turns the thesaurus off, from the link shown with the expansions.
-            across_languages=self.data.get("expand") != "0",
+            across_languages=cleaned.get("expand") != "0",
             sort=cleaned.get("sort") or None,
             # The search may apply them to its matches itself (engine.Filters), when
             # nothing else narrowed the articles.

@@ -68,13 +68,13 @@ def mostly_wide(text):
     return not text.isascii() and 2 * len(WIDE.findall(text)) >= len(text)
 
 
-# What a URL parameter may not carry: the ASCII control characters, U+0000–U+001F and U+007F,
-# except tab, line feed and carriage return, which are whitespace to the filters and the
-# search (and what a browser sends for a line break). PostgreSQL refuses NUL in text where
-# SQLite stores it, so a NUL reaching a query would be an error on one database and a
-# miss on the other; the others are refused alike so that one rule covers them all. C1
-# controls (U+0080–U+009F) are left alone: both databases store them, and U+0085 is a line
-# break.
+# The characters no URL parameter may bring into the archive: the ASCII control characters,
+# U+0000–U+001F and U+007F, except tab, line feed and carriage return, which the filters and
+# the search read as whitespace (a browser sends a line break as CR LF). PostgreSQL refuses
+# a NUL in text where SQLite stores it, so a NUL reaching a query would be an error on one
+# database and a miss on the other; the rest go with it so that one rule, the same on both,
+# covers every character no one types. C1 controls (U+0080–U+009F) are left alone: both
+# databases store them, and U+0085 is a line break.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 

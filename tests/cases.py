@@ -19,3 +19,40 @@ LIST_CASES = [
     ("sort=oldest", ["Blinken visit", "L'appel Trump-Xi", "Kuala Lumpur talks"]),
     ("sort=relevance&page=1&expand=0", ["Kuala Lumpur talks", "L'appel Trump-Xi", "Blinken visit"]),
 ]
+
+# A control character (archive.text.CONTROL_CHARACTERS) in any parameter but q: the page
+# names the parameter and ignores it, the API refuses the request naming it.
+# (query, parameter, the message the page shows for it)
+CONTROL_CHARACTER_CASES = [
+    (f"{name}={value}", name, f"{label}: Control characters are not allowed ({code}).")
+    for name, label in [
+        ("source", "Source"),
+        ("language", "Language"),
+        ("topic", "Topic"),
+        ("event", "Event"),
+        ("date_from", "From"),
+        ("date_to", "To"),
+        ("sort", "Order"),
+        ("page", "Page"),
+        ("expand", "Expand"),
+    ]
+    for value, code in [("%00", "U+0000"), ("a%00b", "U+0000"), ("x%1B", "U+001B")]
+] + [
+    ("language=fr&language=en%00", "language", "Language: Control characters are not allowed"),
+    ("source=Le+Monde&source=%7F", "source", "Source: Control characters are not allowed (U+007F)"),
+    ("date_from=2025-01-01%0C", "date_from", "From: Control characters are not allowed (U+000C)"),
+]
+
+# Control characters in q are left out of the search and a note says so.
+# (query, the titles found, the notes)
+QUERY_CONTROL_CHARACTER_CASES = [
+    ("q=kua%00la", ["Kuala Lumpur talks"], ["Control characters in the query were left out."]),
+    ("q=%1Btarif", ["L'appel Trump-Xi"], ["Control characters in the query were left out."]),
+    (
+        "q=%00",
+        [],
+        ["Control characters in the query were left out.", "There was nothing to search for."],
+    ),
+    # Tab and line breaks are whitespace, as everywhere else.
+    ("q=kuala%09talks%0D%0A", ["Kuala Lumpur talks"], []),
+]

@@ -2,7 +2,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.cases import LIST_CASES
+from tests.cases import CONTROL_CHARACTER_CASES, LIST_CASES, QUERY_CONTROL_CHARACTER_CASES
 
 pytestmark = pytest.mark.django_db
 
@@ -51,44 +51,70 @@ def test_the_parameters_of_the_list_page(client, tagged, query, expected):
 
 
 @pytest.mark.parametrize(
-    ("query", "parameter"),
+    ("query", "parameter", "message"),
     [
-        ("language=xx", "language"),
-        ("language=fr&language=xx", "language"),
-        ("topic=no-such-topic", "topic"),
-        ("event=no-such-event", "event"),
-        ("date_from=yesterday", "date_from"),
-        ("date_to=2025-02-30", "date_to"),
-        ("date_from=2025-10-01&date_to=2025-01-01", "date_to"),
-        ("sort=bogus", "sort"),
-        ("page=abc", "page"),
-        ("page=0", "page"),
-        ("page=-1", "page"),
-        ("page=2", "page"),
-        ("page=" + "9" * 40, "page"),
+        ("language=xx", "language", "Select a valid choice. xx is not one"),
+        ("language=fr&language=xx", "language", "Select a valid choice. xx is not one"),
+        ("topic=no-such-topic", "topic", "Select a valid choice"),
+        ("event=no-such-event", "event", "Select a valid choice"),
+        ("date_from=yesterday", "date_from", "Enter a valid date"),
+        ("date_to=2025-02-30", "date_to", "Enter a valid date"),
+        ("date_from=2025-10-01&date_to=2025-01-01", "date_to", "end date is before the start"),
+        ("sort=bogus", "sort", "Select a valid choice"),
+        ("page=abc", "page", "Not a number"),
+        ("page=0", "page", "There is no such page"),
+        ("page=-1", "page", "There is no such page"),
+        ("page=2", "page", "There is no such page"),
+        ("page=" + "9" * 40, "page", "There is no such page"),
+        *[
+            (query, parameter, message.split(": ", 1)[1])
+            for query, parameter, message in CONTROL_CHARACTER_CASES
+        ],
     ],
 )
-def test_a_bad_parameter_is_refused_and_named(client, tagged, query, parameter):
+def test_a_bad_parameter_is_refused_and_named(client, tagged, query, parameter, message):
     response = client.get(f"/api/articles/?{query}")
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
     body = response.json()
     assert body["error"]
     assert list(body["errors"]) == [parameter]
+    assert message in " ".join(body["errors"][parameter])
+
+
+@pytest.mark.parametrize(("query", "expected", "notes"), QUERY_CONTROL_CHARACTER_CASES)
+def test_control_characters_in_the_query_are_left_out_with_a_note(
+    client, tagged, query, expected, notes
+):
+    body = client.get(f"/api/articles/?{query}").json()
+    assert titles_of(body) == expected
+    assert body["notes"] == notes
 
 
 @pytest.mark.parametrize(
-    "q",
-    ["\x00", "trump\x00", "x" * 10_000, "rare " * 2000, '"', "'", '"""', "🤝", "OR", "-", "*"],
+    ("q", "count"),
+    [
+        ("\x00", 0),
+        ("trump\x00", 1),
+        ("\x1brare", 2),
+        ("x" * 10_000, 0),
+        ("rare " * 2000, 2),
+        ('"', 0),
+        ("'", 0),
+        ('"""', 0),
+        ("🤝", 0),
+        ("OR", 0),
+        ("-", 0),
+        ("*", 0),
+    ],
 )
-def test_no_query_text_is_a_server_error(client, tagged, q):
+def test_no_query_text_is_an_error(client, tagged, q, count):
     response = client.get("/api/articles/", {"q": q})
-    if "\x00" in q:
-        assert response.status_code == 400
-        assert list(response.json()["errors"]) == ["q"]
-    else:
-        assert response.status_code == 200
-        assert response.json()["count"] == (2 if q.startswith("rare") else 0)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["count"] == count
+    left_out = "Control characters in the query were left out." in body["notes"]
+    assert left_out == ("\x00" in q or "\x1b" in q)
 
 
 def test_next_and_previous_are_absolute_and_keep_the_other_parameters(client, tagged, settings):

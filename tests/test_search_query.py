@@ -8,6 +8,7 @@ from archive.search.query import (
     MAX_CLAUSES,
     AnyOf,
     Expansion,
+    ParsedQuery,
     Phrase,
     Term,
     expand,
@@ -121,10 +122,18 @@ def test_chinese_words_become_phrases_of_character_pairs():
         ("china OR", "OR without a word"),
         ("x" * 600, "first 500 characters"),
         (" ".join(f"w{n}" for n in range(30)), f"first {MAX_CLAUSES} words"),
+        ("china\x00", "Control characters in the query were left out"),
     ],
 )
 def test_what_cannot_be_read_as_typed_is_explained(text, note):
     assert any(note in message for message in parse(text).notes)
+
+
+def test_control_characters_are_left_out_and_tab_and_line_breaks_separate_words():
+    assert parse("chi\x00na\x1b\x7f") == ParsedQuery(
+        parse("china").required, notes=("Control characters in the query were left out.",)
+    )
+    assert parse("china\ttrade\r\nwar") == parse("china trade war")
 
 
 HOSTILE = [

@@ -1,6 +1,6 @@
 import pytest
 
-from archive.text import fold
+from archive.text import control_character, fold, without_control_characters
 
 
 @pytest.mark.parametrize(
@@ -26,3 +26,20 @@ def test_fold_gives_the_same_letters_by_runs_as_one_by_one(text):
     one_by_one = "".join(fold(character) for character in text)
     assert fold(text) == one_by_one
     assert len(fold(text)) == len(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Le Monde", None),
+        ("tab\tline\nbreak\r\n", None),
+        ("\x85 C1 controls and \u2028 are left alone", None),
+        ("a\x00b", "\x00"),
+        ("\x1b[1m", "\x1b"),
+        ("form\x0cfeed", "\x0c"),
+        ("delete\x7f", "\x7f"),
+    ],
+)
+def test_control_characters_are_the_ascii_ones_but_tab_and_line_breaks(text, found):
+    assert control_character(text) == found
+    assert without_control_characters(text) == (text.replace(found, "") if found else text)

@@ -2,7 +2,8 @@
 
 Readers may type words (all must match), "exact phrases", OR, -excluded, prefix*. Anything
 else is read as well as it can be: an unclosed quote is a phrase to the end, a lone operator
-is dropped, brackets and punctuation separate words, and a very long query is cut. Nothing
+is dropped, brackets and punctuation separate words, control characters are left out (see
+`archive.text.CONTROL_CHARACTERS`) and a very long query is cut. Nothing
 a reader types reaches either engine: the tree holds index terms only (see
 `archive.search.analysis`), and each engine gets the tree written in its own syntax with
 every term quoted. Both writings mean the same, so both engines find the same articles.
@@ -20,6 +21,7 @@ from archive.search.analysis import (
     query_forms,
     words,
 )
+from archive.text import CONTROL_CHARACTERS
 
 MAX_QUERY_CHARS = 500
 MAX_CLAUSES = 20
@@ -67,7 +69,10 @@ _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"
 def parse(text):
     """The query tree for what a reader typed. Never raises."""
     notes = []
-    text = (text or "").replace("\x00", " ").translate(_QUOTES)
+    text, dropped = CONTROL_CHARACTERS.subn("", text or "")
+    if dropped:
+        notes.append("Control characters in the query were left out.")
+    text = text.translate(_QUOTES)
     if len(text) > MAX_QUERY_CHARS:
         text = text[:MAX_QUERY_CHARS]
         notes.append(f"Only the first {MAX_QUERY_CHARS} characters were searched for.")
