@@ -21,7 +21,12 @@ def seeds(db, settings):
     """The five seed files, loaded through the real loader."""
     from archive.ingest.services import articles_load
 
-    outcomes = [o for o in articles_load(paths=[settings.BASE_DIR / "seeds"]) if o.article]
+    return _loaded_by_name(articles_load(paths=[settings.BASE_DIR / "seeds"]))
+
+
+def _loaded_by_name(outcomes):
+    """{"000": article, …, "004-vi": its translation} from a load of the seed files."""
+    outcomes = [o for o in outcomes if o.article]
     assert [outcome.status for outcome in outcomes] == ["created"] * 6
     articles = {}
     for outcome in outcomes:
@@ -30,6 +35,29 @@ def seeds(db, settings):
             name = f"{name}-{outcome.article.language.code}"
         articles[name] = outcome.article
     return articles
+
+
+@pytest.fixture
+def untagged_seeds(db, settings, tmp_path):
+    """The seed files loaded without the topics and events their metadata confirms, so that
+    every tag is left for the loader to suggest."""
+    import shutil
+
+    import yaml
+
+    from archive.ingest.services import articles_load
+
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    for path in (settings.BASE_DIR / "seeds").iterdir():
+        if path.name != "catalogue.yaml" and path.suffix == ".yaml":
+            metadata = yaml.safe_load(path.read_text())
+            metadata.pop("topics", None)
+            metadata.pop("events", None)
+            (folder / path.name).write_text(yaml.safe_dump(metadata))
+        else:
+            shutil.copy(path, folder / path.name)
+    return _loaded_by_name(articles_load(paths=[folder]))
 
 
 @pytest.fixture

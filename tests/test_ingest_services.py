@@ -164,7 +164,8 @@ def suggested(article):
     return {(s.tag.slug): s.matched_words for s in TagSuggestion.objects.filter(article=article)}
 
 
-def test_seeds_get_suggestions_with_the_words_that_triggered_them(seeds):
+def test_seeds_get_suggestions_with_the_words_that_triggered_them(untagged_seeds):
+    seeds = untagged_seeds
     assert suggested(seeds["002"])["kuala-lumpur-talks-2025"] == ["Kuala Lumpur"]
     assert "terres rares" in suggested(seeds["002"])["rare-earths"]
     assert "5 juin" in suggested(seeds["004"])["trump-xi-call-2025-06-05"]
@@ -175,8 +176,8 @@ def test_seeds_get_suggestions_with_the_words_that_triggered_them(seeds):
     assert "Blinken" in suggested(seeds["003"])["blinken-visit-2024-04"]
 
 
-def test_suggestions_are_not_tags_until_confirmed(seeds):
-    article = seeds["002"]
+def test_suggestions_are_not_tags_until_confirmed(untagged_seeds):
+    article = untagged_seeds["002"]
     assert not article.topics.exists()
     assert not article.events.exists()
     suggestion = article.suggestions.get(event__slug="kuala-lumpur-talks-2025")
