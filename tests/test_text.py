@@ -1,6 +1,6 @@
 import pytest
 
-from archive.text import control_character, fold, without_control_characters
+from archive.text import control_character, fold, mostly_wide, width, without_control_characters
 
 
 @pytest.mark.parametrize(
@@ -43,3 +43,19 @@ def test_fold_gives_the_same_letters_by_runs_as_one_by_one(text):
 def test_control_characters_are_the_ascii_ones_but_tab_and_line_breaks(text, found):
     assert control_character(text) == found
     assert without_control_characters(text) == (text.replace(found, "") if found else text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("Trade talks", 11), ("Négociations", 12), ("稀土", 8), ("中美 talks", 14), ("관세", 8)],
+)
+def test_width_counts_a_cjk_character_as_four_latin_ones(text, expected):
+    assert width(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("稀土出口管制", True), ("稀土 rare earths", False), ("中国与美国 US", True), ("Pékin", False)],
+)
+def test_mostly_wide_tells_cjk_text_from_text_quoting_a_cjk_word(text, expected):
+    assert mostly_wide(text) is expected
