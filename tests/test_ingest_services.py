@@ -419,6 +419,31 @@ def test_translation_of_links_to_the_named_file_even_when_loaded_first(tmp_path)
     assert english.translation_of == Article.objects.get(language__code="fr")
 
 
+@pytest.mark.parametrize("name", ["en-zh-blocks.txt", "en-zh-lines.txt", "en-fr-lines.txt"])
+def test_an_interleaved_translation_is_stored_as_two_linked_articles(name):
+    outcomes = load(Path(__file__).parent / "texts" / name)
+    assert statuses(outcomes) == [Status.CREATED, Status.CREATED]
+    original, translation = (outcome.article for outcome in outcomes)
+    assert original.language.code == "en"
+    assert translation.language.code in ("zh", "fr")
+    assert translation.translation_of == original
+    assert not original.title_is_derived and not translation.title_is_derived
+    assert original.title in {
+        "Joint statement on the Stockholm economic and trade talks",
+        "Trade talks resume in Kuala Lumpur",
+    }
+
+
+def test_cjk_articles_are_stored_with_paragraphs_not_subheadings():
+    for name in ("zh-hans", "zh-hant", "ja", "ko"):
+        [outcome] = load(Path(__file__).parent / "texts" / f"{name}.txt")
+        article = Article.objects.get(pk=outcome.article.pk)
+        assert article.language.code == name[:2]
+        assert not article.title_is_derived
+        assert len(article.subheadings) <= 1
+        assert sum(block["kind"] == "paragraph" for block in article.blocks) >= 5
+
+
 def test_json_lines_load_each_record_and_report_bad_lines(tmp_path):
     records = [
         {"title": "Kuala Lumpur talks", "body": FRENCH_STORY, "date": "2025-10-25", "id": "a"},
