@@ -290,7 +290,7 @@ def language_runs(paragraphs):
 
     articles, leading = [], []
     for code, run in runs:
-        if code and _chars(run) >= MIN_ARTICLE_CHARS:
+        if code and _long_enough_for_an_article(run):
             if articles and articles[-1][0] == code:
                 articles[-1][1].extend(run)
             else:
@@ -320,8 +320,12 @@ def language_runs(paragraphs):
     return articles
 
 
-def _chars(paragraphs):
-    return sum(width(p.text) for p in paragraphs)
+def _long_enough_for_an_article(paragraphs):
+    # The width is never less than the length: most runs are decided without reading it.
+    return (
+        sum(len(p.text) for p in paragraphs) >= MIN_ARTICLE_CHARS
+        or sum(width(p.text) for p in paragraphs) >= MIN_ARTICLE_CHARS
+    )
 
 
 # An interleaved translation goes back and forth at least this many times (A B A B)...
@@ -340,6 +344,8 @@ def _interleaved(paragraphs):
     Paragraphs in neither language (a name, a third language) stay with the paragraph
     before them.
     """
+    if len({p.language for p in paragraphs} - {None}) < 2:
+        return None
     widths = {}
     for paragraph in paragraphs:
         if paragraph.language:
