@@ -427,7 +427,7 @@ def test_an_interleaved_translation_is_stored_as_two_linked_articles(name):
     assert original.language.code == "en"
     assert translation.language.code in ("zh", "fr")
     assert translation.translation_of == original
-    assert not original.title_is_derived and not translation.title_is_derived
+    assert (original.title_is_derived, translation.title_is_derived) == (False, False)
     assert original.title in {
         "Joint statement on the Stockholm economic and trade talks",
         "Trade talks resume in Kuala Lumpur",

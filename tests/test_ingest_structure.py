@@ -268,7 +268,7 @@ def test_english_interleaved_with_chinese_becomes_two_articles_with_their_own_he
         "Joint statement on the Stockholm economic and trade talks",
     )
     assert (chinese.language, chinese.title) == ("zh", "关于斯德哥尔摩经贸会谈的联合声明")
-    assert not (english.title_is_derived or chinese.title_is_derived)
+    assert (english.title_is_derived, chinese.title_is_derived) == (False, False)
     english_text = english.standfirst + english.running_text
     assert "Both sides agreed" in english_text
     assert not any("双方" in b["text"] for b in english.blocks)

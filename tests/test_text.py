@@ -55,7 +55,12 @@ def test_width_counts_a_cjk_character_as_four_latin_ones(text, expected):
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("稀土出口管制", True), ("稀土 rare earths", False), ("中国与美国 US", True), ("Pékin", False)],
+    [
+        ("稀土出口管制", True),
+        ("稀土 rare earths", False),
+        ("中国与美国 US", True),
+        ("Pékin", False),
+    ],
 )
 def test_mostly_wide_tells_cjk_text_from_text_quoting_a_cjk_word(text, expected):
     assert mostly_wide(text) is expected
