@@ -9,7 +9,9 @@ import dataclasses
 import hashlib
 import json
 import multiprocessing
+import os
 import pickle
+import threading
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -198,19 +200,26 @@ class Preparer:
 
     Workers are started on first use and reused for every file of the load. Results come
     back in input order; at most two batches per worker are in flight, so memory stays flat.
+    Workers end with the loader however it ends (`workers.start`).
     """
 
     def __init__(self, *, tagger, processes):
         self.tagger = tagger
         self.processes = processes
         self._pool = None
+        self._thread = None
 
     def map(self, batches, path, origin, common=frozenset()):
         if self.processes < 2:
             for batch in batches:
                 yield jsonl_batch_prepare(batch, path, origin, self.tagger, common)
             return
+        if self._pool is not None and self._thread is not threading.current_thread():
+            # Workers are started by the thread that submits to the pool; those of one
+            # pool must all come from the thread that made it (see `workers.start`).
+            self.close()
         if self._pool is None:
+            self._thread = threading.current_thread()
             self._pool = ProcessPoolExecutor(
                 max_workers=self.processes,
                 # A fresh interpreter, not a fork: the parent's database connection must
@@ -218,7 +227,12 @@ class Preparer:
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=workers.start,
                 # Pickled here, unpickled once the worker has set Django up.
-                initargs=(pickle.dumps(self.tagger), tuple(settings.ARCHIVE_LANGUAGES)),
+                initargs=(
+                    pickle.dumps(self.tagger),
+                    tuple(settings.ARCHIVE_LANGUAGES),
+                    os.getpid(),
+                    self._thread is threading.main_thread(),
+                ),
             )
         in_flight = deque()
         for batch in batches:
