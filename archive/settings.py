@@ -109,6 +109,23 @@ DATABASES = {
         os.environ.get("DATABASE_URL") or _default_database_url(), conn_max_age=60
     )
 }
+# SQLite, for two loads at once and for pages served during a load:
+# - WAL: readers never wait for the writer, nor the writer for readers (the mode is stored in
+#   the file, set by the first connection); synchronous=NORMAL is WAL's own safe pairing: a
+#   process killed mid-write loses nothing committed, only a power cut may lose the last
+#   commits, and neither corrupts the file.
+# - IMMEDIATE transactions take the write lock when they begin. A deferred one that has read
+#   and then wants to write while another process writes fails at once with "database is
+#   locked" (SQLite cannot make it wait without risking a deadlock); an immediate one waits.
+# - timeout: how long a writer waits for the other's transaction, in seconds (the loader
+#   also retries a batch that met a lock: archive.ingest.services).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -151,6 +168,11 @@ ARCHIVE_MAX_FILE_BYTES = int(os.environ.get("ARCHIVE_MAX_FILE_BYTES", 5 * 1024 *
 # Worker processes that prepare large JSON Lines files (parsing, language detection,
 # fingerprints, suggestions) while the main process writes; 1 prepares in-process.
 ARCHIVE_INGEST_WORKERS = int(os.environ.get("ARCHIVE_INGEST_WORKERS", os.cpu_count() or 1))
+# JSON Lines files of this size or more are prepared by the workers; below it, in-process,
+# as starting the workers costs more than they save.
+ARCHIVE_INGEST_PARALLEL_FROM_BYTES = int(
+    os.environ.get("ARCHIVE_INGEST_PARALLEL_FROM_BYTES", 8 * 1024 * 1024)
+)
 ARCHIVE_PAGE_SIZE = 20
 # Search scores at most this many of the newest headline matches and of the newest matches
 # (archive.search.engine); the rest of a huge result set follows them newest first.

@@ -549,7 +549,7 @@ def test_large_json_lines_are_prepared_in_worker_processes_with_the_same_result(
     serial = [(o.line, o.status, o.article.title) for o in load(path, dry_run=True)]
 
     settings.ARCHIVE_INGEST_WORKERS = 2
-    monkeypatch.setattr(ingest_services, "PARALLEL_FROM_BYTES", 0)
+    settings.ARCHIVE_INGEST_PARALLEL_FROM_BYTES = 0
     monkeypatch.setattr(ingest_services, "JSONL_BATCH", 7)
     parallel = [(o.line, o.status, o.article.title) for o in load(path)]
     assert parallel == serial
@@ -570,7 +570,7 @@ def test_on_a_terminal_the_command_shows_a_progress_bar(tmp_path, monkeypatch, c
 
 
 def test_a_first_large_load_chooses_the_common_terms_and_rewrites_earlier_rows(
-    tmp_path, monkeypatch
+    tmp_path, settings, monkeypatch
 ):
     from archive.bench.corpus import write_jsonl
     from archive.ingest import services as ingest_services
@@ -579,7 +579,7 @@ def test_a_first_large_load_chooses_the_common_terms_and_rewrites_earlier_rows(
     call_command("load_seeds")
     before = sorted(Article.objects.search('"Kuala Lumpur"').articles.values_list("pk", flat=True))
     path = write_jsonl(tmp_path / "corpus.jsonl", count=60)
-    monkeypatch.setattr(ingest_services, "PARALLEL_FROM_BYTES", 0)
+    settings.ARCHIVE_INGEST_PARALLEL_FROM_BYTES = 0
     monkeypatch.setattr(ingest_services, "JSONL_BATCH", 20)
     assert all(o.status == Status.CREATED for o in load(path))
 
@@ -596,17 +596,14 @@ def test_a_first_large_load_chooses_the_common_terms_and_rewrites_earlier_rows(
     assert sorted(after) == before
 
 
-def test_a_new_article_reported_by_the_loader_is_the_article_stored(
-    tmp_path, settings, monkeypatch
-):
+def test_a_new_article_reported_by_the_loader_is_the_article_stored(tmp_path, settings):
     # New articles are written as rows, not model instances; the outcome's article is made
     # from the same values, and must be what the database holds, for both paths.
     from archive.bench.corpus import write_jsonl
-    from archive.ingest import services as ingest_services
 
     path = write_jsonl(tmp_path / "corpus.jsonl", count=12)
     settings.ARCHIVE_INGEST_WORKERS = 2
-    monkeypatch.setattr(ingest_services, "PARALLEL_FROM_BYTES", 0)
+    settings.ARCHIVE_INGEST_PARALLEL_FROM_BYTES = 0
     outcomes = [o for o in load(path) if o.status == Status.CREATED]
     assert len(outcomes) == 12
     fields = [f.attname for f in Article._meta.concrete_fields]

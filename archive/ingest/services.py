@@ -5,17 +5,24 @@ each, translations included) and JSON Lines files (batches of records committed 
 when a batch meets a database error, its records are retried one savepoint each so that only
 the bad one is lost). Records are prepared by `archive.ingest.prepare` (in worker processes
 for large files) and written by `archive.ingest.store`.
+
+Loads may run side by side, and may be killed: every batch is one transaction, so what a
+killed load leaves is whole batches, which the next load of the same files finds unchanged.
+A batch that meets another load's transaction waits for it, and is tried again if the wait
+ends in an error that says "try again" (SQLite's lock timeout, a PostgreSQL deadlock).
 """
 
 import contextlib
 import dataclasses
 import itertools
+import random
+import time
 from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, OperationalError, connection, transaction
 from django.db.models import Q
 
 from archive.db import bulk_writes, statistics_refresh
@@ -43,8 +50,12 @@ JSONL_BATCH = 500
 # After writing this many articles, the loader refreshes the query planner's statistics.
 STATISTICS_AFTER = 1000
 STATISTICS_TABLES = ["archive_article", "archive_search", "archive_tagsuggestion"]
-# Below this size a JSON Lines file is prepared in-process: starting workers costs more.
-PARALLEL_FROM_BYTES = 8 * 1024 * 1024
+# How often a transaction that met another writer is tried in all, and the longest pause
+# between tries, in seconds (SQLite has already waited its timeout before each).
+STORE_ATTEMPTS = 10
+RETRY_PAUSE_MAX = 2.0
+# PostgreSQL's "try the transaction again": deadlock, serialization failure, lock timeout.
+RETRY_SQLSTATES = {"40P01", "40001", "55P03"}
 # The first large file loaded on PostgreSQL chooses the search index's common terms from its
 # opening records (archive.search.index.common_terms), while the archive is small enough for
 # its rows to be rewritten with them; a larger archive gets them from rebuild_search_index.
@@ -111,8 +122,7 @@ def text_file_ingest(*, path, context) -> list[Outcome]:
             warnings=warnings + list(metadata.warnings),
         )
         prepared = records_prepare(records=[record], tagger=context.tagger, common=context.common)
-        with transaction.atomic():
-            return records_store(prepared=prepared, context=context)
+        return _stored(prepared, context)
     except IngestError as error:
         return [Outcome(shown, Status.FAILED, str(error), warnings=warnings)]
     except DatabaseError as error:
@@ -131,7 +141,7 @@ def jsonl_file_ingest(*, path, context, preparer) -> Iterator[Outcome]:
     except OSError as error:
         yield Outcome(shown, Status.FAILED, f"cannot read the file: {error.strerror or error}")
         return
-    if size < PARALLEL_FROM_BYTES:
+    if size < settings.ARCHIVE_INGEST_PARALLEL_FROM_BYTES:
         preparer = Preparer(tagger=context.tagger, processes=1)
     elif not context.common:
         _common_terms_from_sample(handle, shown, path.parent, context)
@@ -161,18 +171,40 @@ def _common_terms_from_sample(handle, shown, origin, context):
 def _prepared_store_safely(prepared, context):
     """Store a batch together; on a database error, each record alone, losing only the bad."""
     try:
-        with transaction.atomic():
-            return records_store(prepared=prepared, context=context)
+        return _stored(prepared, context)
     except DatabaseError:
         outcomes = []
         for item in prepared:
             try:
-                with transaction.atomic():
-                    outcomes += records_store(prepared=[item], context=context)
+                outcomes += _stored([item], context)
             except DatabaseError as error:
                 reason = f"cannot be stored: {error}"
                 outcomes.append(Outcome(item.path, Status.FAILED, reason, line=item.line))
         return outcomes
+
+
+def _stored(prepared, context):
+    """records_store in a transaction of its own, tried again while another writer is in
+    the way: the records are not at fault, and must not be lost for it."""
+    for attempt in itertools.count(1):
+        try:
+            with transaction.atomic():
+                return records_store(prepared=prepared, context=context)
+        except Exception as error:
+            context.rolled_back()
+            if attempt == STORE_ATTEMPTS or not _contended(error):
+                raise
+        # Apart, so that two loads that met do not meet again at once.
+        time.sleep(random.uniform(0, min(RETRY_PAUSE_MAX, 0.1 * 2**attempt)))
+
+
+def _contended(error):
+    """Whether a database error says that another transaction was in the way."""
+    if not isinstance(error, OperationalError):
+        return False
+    if connection.vendor == "sqlite":
+        return "locked" in str(error)
+    return getattr(error.__cause__, "sqlstate", None) in RETRY_SQLSTATES
 
 
 def translations_resolve():

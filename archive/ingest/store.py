@@ -91,6 +91,10 @@ class LoadContext:
         self._languages = {}
         self._tags = {}
 
+    def rolled_back(self):
+        """Forget what a transaction that was rolled back may have created: its languages."""
+        self._languages.clear()
+
     def language(self, code):
         if code not in self._languages:
             self._languages[code] = language_for_code(code)
