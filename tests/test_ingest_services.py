@@ -614,3 +614,20 @@ def test_a_new_article_reported_by_the_loader_is_the_article_stored(tmp_path, se
         assert stored.blocks
         assert all(block["kind"] in BlockKind.values for block in stored.blocks)
         assert not outcome.article._state.adding
+
+
+def test_rows_prepared_with_other_common_terms_are_made_again_with_the_archive_s(
+    tmp_path, monkeypatch
+):
+    # As when another load, or a rebuild, stores a list of common terms while this load has
+    # records prepared with the list it read when it started.
+    from archive.bench.corpus import write_jsonl
+    from archive.search import index
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's index holds no pairs of common terms")
+    index.index_rebuild(common={"china", "trump", "us", "beijing", "trade"})
+    monkeypatch.setattr(store, "common_terms", frozenset)  # what the load read at its start
+    path = write_jsonl(tmp_path / "corpus.jsonl", count=12)  # small: no list chosen for it
+    assert all(o.status == Status.CREATED for o in load(path))
+    assert not index.index_check()

@@ -133,6 +133,14 @@ def _article_prepare(parsed, key, metadata, tagger, common):
     )
 
 
+def index_values_renew(prepared, common):
+    """Make the index rows of prepared records again, with another list of common terms."""
+    for item in prepared:
+        for article in item.articles:
+            article.parsed.blocks = article.blocks  # a worker sends them as JSON only
+            article.index_values = row_values(parsed_terms(article.parsed), common=common)
+
+
 def parsed_terms(parsed, *, folded=None):
     """The index terms of a parsed article, by field (`index.document_terms`)."""
     return document_terms(

@@ -39,7 +39,7 @@ from archive.ingest.prepare import (
 from archive.ingest.reading import IngestError, decode, display_path, read_text_file, reference
 from archive.ingest.store import LoadContext, Outcome, Status, records_store
 from archive.models import Article
-from archive.search.index import index_rebuild, most_common
+from archive.search.index import common_terms_held, index_rebuild, most_common
 
 __all__ = ["Outcome", "Status", "articles_load", "display_path"]
 
@@ -148,8 +148,9 @@ def jsonl_file_ingest(*, path, context, preparer) -> Iterator[Outcome]:
     with handle:
         lines = _jsonl_lines(handle)
         batches = iter(lambda: list(islice(lines, JSONL_BATCH)), [])
-        for prepared in preparer.map(batches, shown, path.parent, context.common):
-            yield from _prepared_store_safely(prepared, context)
+        common = context.common
+        for prepared in preparer.map(batches, shown, path.parent, common):
+            yield from _prepared_store_safely(prepared, context, common)
 
 
 def _common_terms_from_sample(handle, shown, origin, context):
@@ -164,32 +165,37 @@ def _common_terms_from_sample(handle, shown, origin, context):
     if not parsed:
         return
     terms = [parsed_terms(article) for article in parsed]
-    context.common = most_common(itertools.chain.from_iterable(f.values()) for f in terms)
-    index_rebuild(common=context.common)
+    chosen = most_common(itertools.chain.from_iterable(f.values()) for f in terms)
+    with transaction.atomic():
+        # Another load may have chosen them meanwhile: the archive then keeps its list.
+        context.common = common_terms_held(exclusive=True)
+        if not context.common:
+            context.common = chosen
+            index_rebuild(common=chosen)
 
 
-def _prepared_store_safely(prepared, context):
+def _prepared_store_safely(prepared, context, common=None):
     """Store a batch together; on a database error, each record alone, losing only the bad."""
     try:
-        return _stored(prepared, context)
+        return _stored(prepared, context, common)
     except DatabaseError:
         outcomes = []
         for item in prepared:
             try:
-                outcomes += _stored([item], context)
+                outcomes += _stored([item], context, common)
             except DatabaseError as error:
                 reason = f"cannot be stored: {error}"
                 outcomes.append(Outcome(item.path, Status.FAILED, reason, line=item.line))
         return outcomes
 
 
-def _stored(prepared, context):
+def _stored(prepared, context, common=None):
     """records_store in a transaction of its own, tried again while another writer is in
     the way: the records are not at fault, and must not be lost for it."""
     for attempt in itertools.count(1):
         try:
             with transaction.atomic():
-                return records_store(prepared=prepared, context=context)
+                return records_store(prepared=prepared, context=context, common=common)
         except Exception as error:
             context.rolled_back()
             if attempt == STORE_ATTEMPTS or not _contended(error):

@@ -20,11 +20,11 @@ from archive.dates import normalised
 from archive.db import placeholders, rows_in, rows_insert
 from archive.ingest import fingerprint
 from archive.ingest.metadata import Metadata
-from archive.ingest.prepare import PreparedArticle
+from archive.ingest.prepare import PreparedArticle, index_values_renew
 from archive.ingest.tagging import Tagger, texts_of
 from archive.languages import language_for_code
 from archive.models import Article, Event, TagSuggestion, Topic
-from archive.search.index import common_terms, rows_add
+from archive.search.index import common_terms, common_terms_held, rows_add
 
 
 class Status:
@@ -134,12 +134,18 @@ class _Draft:
         return self.prepared.simhash
 
 
-def records_store(*, prepared, context) -> list[Outcome]:
+def records_store(*, prepared, context, common=None) -> list[Outcome]:
     """Store prepared records; one Outcome per article, or per record that failed.
 
     Runs inside the caller's transaction. Raises DatabaseError when the records cannot be
-    stored; the caller's transaction then leaves nothing of them behind.
+    stored; the caller's transaction then leaves nothing of them behind. `common` is the list
+    of common terms the records' index rows were prepared with (by default the context's):
+    if another load or a rebuild has stored another since, the rows are made again with it.
     """
+    held = common_terms_held()
+    if held != (context.common if common is None else common):
+        index_values_renew(prepared, held)
+    context.common = held
     drafts, failures = [], []
     lines_by_key = {}
     for item in prepared:

@@ -40,6 +40,9 @@ COMMON_TERMS = 100
 # as COMMON_FROM_ARTICLES: below that, reading every document of a phrase is cheap anyway.
 COMMON_SAMPLE = 10_000
 COMMON_FROM_ARTICLES = 1_000
+# PostgreSQL: an advisory lock on the list of common terms, held shared by transactions that
+# write index rows and exclusively by one that changes the list (`common_terms_held`).
+COMMON_LOCK = 0x61726368_636F6D6D  # "archcomm"
 
 
 def create_sql(vendor):
@@ -174,6 +177,24 @@ def common_terms():
         return frozenset(row[0] for row in cursor.fetchall())
 
 
+def common_terms_held(*, exclusive=False):
+    """The common terms, which no other transaction can change before the caller's ends;
+    with `exclusive`, nor write index rows with, so that the caller may change them.
+
+    For writers: a transaction that read the list and wrote rows with it while another load,
+    or a rebuild, stored another would leave rows written with a list the index no longer
+    has. Taken before anything else in the transaction, so that no writer waits for this
+    lock while holding a lock another writer waits for. Readers need no lock: a query sees
+    the list and the rows of one snapshot.
+    """
+    if connection.vendor != "postgresql":
+        return frozenset()
+    with connection.cursor() as cursor:
+        function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+        cursor.execute(f"SELECT {function}(%s)", [COMMON_LOCK])
+    return common_terms()
+
+
 def most_common(term_lists, *, limit=COMMON_TERMS):
     """The `limit` terms found in most of these documents (each an iterable of terms)."""
     counts = Counter(itertools.chain.from_iterable(set(terms) for terms in term_lists))
@@ -226,7 +247,7 @@ def rows_write(rows, *, common=None):
     if not rows:
         return
     if common is None:
-        common = common_terms()
+        common = common_terms_held()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.executemany(
@@ -270,6 +291,7 @@ def index_rebuild(*, batch_size=500, common=None):
     from archive.models import Article
 
     with transaction.atomic():
+        common_terms_held(exclusive=True)
         common = _common_terms_choose() if common is None else frozenset(common)
         common_terms_store(common)
         with connection.cursor() as cursor:
