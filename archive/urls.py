@@ -1,4 +1,3 @@
-from django.contrib import admin
 from django.urls import path
 
 from archive import api, views
@@ -10,5 +9,4 @@ urlpatterns = [
     path("articles/<int:pk>/", views.article_detail, name="article_detail_short"),
     path("articles/<int:pk>/<str:slug>/", views.article_detail, name="article_detail"),
     path("api/articles/", api.api_article_list, name="api_article_list"),
-    path("admin/", admin.site.urls),
 ]

@@ -52,7 +52,7 @@ class LoadDatabase:
         }
         return {
             **clean,
-            "DJANGO_SETTINGS_MODULE": "archive.settings",
+            "DJANGO_SETTINGS_MODULE": "config.settings",
             "DJANGO_SECRET_KEY": SECRET,
             "DATABASE_URL": self.url,
             "ARCHIVE_INGEST_PARALLEL_FROM_BYTES": "0",

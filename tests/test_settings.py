@@ -9,7 +9,7 @@ CHECK = [sys.executable, "-c", "import django; django.setup(); print('started')"
 
 def run_with(env):
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
-    clean["DJANGO_SETTINGS_MODULE"] = "archive.settings"
+    clean["DJANGO_SETTINGS_MODULE"] = "config.settings"
     return subprocess.run(
         CHECK, env={**clean, **env}, cwd=settings.BASE_DIR, capture_output=True, text=True
     )
@@ -41,7 +41,7 @@ def test_the_default_database_is_sqlite_under_var():
         ],
         env={
             **{k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
-            "DJANGO_SETTINGS_MODULE": "archive.settings",
+            "DJANGO_SETTINGS_MODULE": "config.settings",
         },
         cwd=settings.BASE_DIR,
         capture_output=True,

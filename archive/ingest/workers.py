@@ -32,7 +32,7 @@ def start(tagger_pickle, languages, parent_pid, kill_with_parent_thread=False):
     _end_with_parent(parent_pid, kill_with_parent_thread)
     import django
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     django.setup()
     from django.conf import settings
 
