@@ -1,3 +1,4 @@
+import json
 import os
 import subprocess
 import sys
@@ -55,3 +56,25 @@ def test_the_default_database_is_sqlite_under_var():
 def test_whitenoise_serves_static_files():
     assert "whitenoise.middleware.WhiteNoiseMiddleware" in settings.MIDDLEWARE
     assert settings.STORAGES["staticfiles"]["BACKEND"].startswith("whitenoise.")
+
+
+def test_sqlite_waits_for_other_writers_and_postgresql_is_left_as_it_is():
+    show = (
+        "import django, json; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps(s.DATABASES['default']['OPTIONS']))"
+    )
+    options = {}
+    for name, url in [("sqlite", "sqlite:///var/x.sqlite3"), ("postgres", "postgres://u@h/db")]:
+        result = subprocess.run(
+            [sys.executable, "-c", show],
+            env={**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings"},
+            cwd=settings.BASE_DIR,
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 0, result.stderr
+        options[name] = json.loads(result.stdout)
+    assert options["sqlite"]["transaction_mode"] == "IMMEDIATE"
+    assert options["sqlite"]["timeout"] >= 10
+    assert "journal_mode=WAL" in options["sqlite"]["init_command"]
+    assert options["postgres"] == {}
