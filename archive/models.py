@@ -1,5 +1,3 @@
-import json
-
 from django.db import connections, models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -13,12 +11,8 @@ from archive.dates import (
     period_start,
 )
 
-
-class UnicodeJSONEncoder(json.JSONEncoder):
-    """Stores text as UTF-8 rather than \\u escapes, so that SQLite can match words in it."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **{**kwargs, "ensure_ascii": False})
+# Migration 0003 names the encoder archive.models.UnicodeJSONEncoder: it stays importable here.
+from archive.kinds import BlockKind, UnicodeJSONEncoder
 
 
 class Language(models.Model):
@@ -210,12 +204,6 @@ class ArticleQuerySet(models.QuerySet):
             sort=sort,
             filters=filters,
         )
-
-
-class BlockKind(models.TextChoices):
-    PARAGRAPH = "paragraph", "Paragraph"
-    SUBHEADING = "subheading", "Subheading"
-    CAPTION = "caption", "Photo caption"
 
 
 class Article(models.Model):

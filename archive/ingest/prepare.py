@@ -23,7 +23,7 @@ from archive.ingest.metadata import Metadata, metadata_from_mapping
 from archive.ingest.reading import IngestError, normalise, reference
 from archive.ingest.structure import ParsedArticle, ParseRequest, parse_many
 from archive.ingest.tagging import texts_of
-from archive.models import UnicodeJSONEncoder
+from archive.kinds import UnicodeJSONEncoder
 from archive.search.index import document_terms, row_values
 from archive.text import fold
 

@@ -18,7 +18,7 @@ from archive.ingest.detect import (
     read_languages,
 )
 from archive.ingest.fingerprint import normalised, normalised_content_hash
-from archive.models import BlockKind
+from archive.kinds import BlockKind
 from archive.text import WIDE, mostly_wide, width
 
 # Lengths are widths (archive.text.width): what a reader sees, in Latin characters, a CJK

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 
 from archive.db import placeholders, rows_insert
-from archive.models import BlockKind
+from archive.kinds import BlockKind
 from archive.search.analysis import PAIR_SEPARATOR, folded_terms
 from archive.search.cache import version_renew
 from archive.text import fold
