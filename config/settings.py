@@ -4,6 +4,8 @@ DATABASE_URL          database to use; default: an SQLite file under var/ (no se
 DJANGO_DEBUG          "1"/"true" turns debug on; off by default
 DJANGO_SECRET_KEY     required when debug is off; start-up fails without it
 DJANGO_ALLOWED_HOSTS  comma-separated host names; default with debug on: localhost only
+
+The benchmarks have settings of their own on top of these (benchmarks/settings.py).
 """
 
 import os
@@ -64,10 +66,6 @@ INSTALLED_APPS = [
     "django_filters",
     "archive",
 ]
-# The search benchmark compares with django-modelsearch, installed for `make bench` only.
-if env_bool("ARCHIVE_BENCH_PEER"):
-    INSTALLED_APPS += ["django_tasks", "modelsearch", "archive.bench.peer"]
-    MODELSEARCH_BACKENDS = {"default": {"BACKEND": "modelsearch.backends.database"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

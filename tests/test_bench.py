@@ -1,10 +1,22 @@
-from archive.bench import search as search_bench
-from archive.bench.corpus import COMMON, LANGUAGES, articles, write_jsonl
-from archive.bench.ingest import Run, table
-from archive.bench.stages import SUGGESTIONS, report, stage_costs
+import datetime
+import io
+import os
+import shlex
+import subprocess
+
+from django.core.management import call_command
+
 from archive.filters import ArticleFilter
 from archive.ingest.catalogue import catalogue_load
 from archive.models import Article
+from benchmarks import ingest as ingest_bench
+from benchmarks import records
+from benchmarks import search as search_bench
+from benchmarks.corpus import COMMON, LANGUAGES, articles, write_jsonl
+from benchmarks.ingest import Run, table
+from benchmarks.management.commands import bench_search
+from benchmarks.management.commands.bench_ingest import Command as BenchIngest
+from benchmarks.stages import SUGGESTIONS, report, stage_costs
 
 
 def test_the_corpus_is_the_same_on_every_run_and_in_every_language():
@@ -101,3 +113,83 @@ def test_the_search_table_gives_p95_as_ratios_and_marks_stopped_queries():
     rows = search_bench.table(timings, articles=1000).splitlines()
     assert rows[2] == "| sqlite | search module, cold | 150 | 10.0 | 40.0 | 10.00 | 0.00 |"
     assert rows[3].startswith("| sqlite | modelsearch (peer) | 20 (3 stopped at 30 s) | ≥ 900.0 |")
+
+
+# --- The dated records of the runs ----------------------------------------------------------
+
+
+def test_a_run_adds_its_table_to_the_days_record(tmp_path, monkeypatch, capsys):
+    """A tiny real run: the baseline on SQLite, five articles, as typed on a command line."""
+    monkeypatch.setattr(ingest_bench, "BENCH_DIR", tmp_path / "bench")
+    folder = tmp_path / "records"
+    argv = ["manage.py", "bench_ingest", "--articles", "5", "--database", "sqlite"]
+    argv += ["--variant", "baseline", "--records", str(folder)]
+    days = {datetime.date.today()}
+    BenchIngest().run_from_argv(argv)
+    days.add(datetime.date.today())
+
+    [path] = folder.iterdir()
+    assert path.name in {f"{day:%Y-%m-%d}-ingest-5.md" for day in days}
+    text = path.read_text()
+    assert text.startswith("# Ingest benchmark, 5 articles, ")
+    assert f"- command: `{shlex.join(argv)}`\n" in text
+    assert f"- processors: {os.cpu_count()}\n" in text
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    assert f"- commit: {commit or 'unknown (not a git checkout)'}\n" in text
+    # The table printed is the table kept.
+    printed = capsys.readouterr().out
+    table_lines = [line for line in printed.splitlines() if line.startswith("|")]
+    assert table_lines[2].startswith("| sqlite | baseline | 5 | ")
+    assert "\n".join(table_lines) in text
+
+
+def test_the_runs_of_a_day_and_size_go_to_one_record(tmp_path):
+    morning = datetime.datetime(2026, 12, 1, 9, 30)
+    first = records.record(
+        kind="search",
+        articles=10,
+        command_line="manage.py bench_search",
+        text="| a |",
+        folder=tmp_path,
+        now=morning,
+    )
+    second = records.record(
+        kind="search",
+        articles=10,
+        command_line="manage.py bench_search",
+        text="| b |",
+        folder=tmp_path,
+        now=morning.replace(hour=11),
+    )
+    assert first == tmp_path / "2026-12-01-search-10.md"
+    assert second == first
+    text = first.read_text()
+    assert text.startswith("# Search benchmark, 10 articles, 2026-12-01\n")
+    assert text.count("# Search benchmark") == 1
+    assert text.index("## Run at 09:30") < text.index("| a |") < text.index("## Run at 11:30")
+    assert text.rstrip().endswith("| b |")
+
+
+def test_the_search_benchmark_keeps_its_table_too(tmp_path, monkeypatch):
+    timings = [search_bench.Timing("sqlite", "search module, cold", 10.0, 40.0, 150)]
+    monkeypatch.setattr(bench_search, "search_benchmark", lambda **_: timings)
+    call_command(
+        bench_search.Command(),
+        articles=7,
+        databases=["sqlite"],
+        records=tmp_path,
+        stdout=io.StringIO(),
+    )
+    [path] = tmp_path.iterdir()
+    assert path.name.endswith("-search-7.md")
+    text = path.read_text()
+    assert "- command: `manage.py bench_search (from call_command)`" in text
+    assert search_bench.table(timings, articles=7) in text
+
+
+def test_a_run_that_measured_nothing_keeps_no_record(tmp_path, monkeypatch):
+    monkeypatch.setattr(bench_search, "search_benchmark", lambda **_: [])
+    call_command(bench_search.Command(), records=tmp_path, stdout=io.StringIO())
+    assert not list(tmp_path.iterdir())

@@ -24,7 +24,7 @@ import psycopg
 import pytest
 from django.conf import settings
 
-from archive.bench.corpus import articles
+from benchmarks.corpus import articles
 
 pytestmark = pytest.mark.loads
 

@@ -541,8 +541,8 @@ def test_the_command_dry_run_writes_nothing(capsys):
 def test_large_json_lines_are_prepared_in_worker_processes_with_the_same_result(
     tmp_path, settings, monkeypatch
 ):
-    from archive.bench.corpus import write_jsonl
     from archive.ingest import services as ingest_services
+    from benchmarks.corpus import write_jsonl
 
     path = write_jsonl(tmp_path / "corpus.jsonl", count=60)
     settings.ARCHIVE_INGEST_WORKERS = 1
@@ -572,9 +572,9 @@ def test_on_a_terminal_the_command_shows_a_progress_bar(tmp_path, monkeypatch, c
 def test_a_first_large_load_chooses_the_common_terms_and_rewrites_earlier_rows(
     tmp_path, settings, monkeypatch
 ):
-    from archive.bench.corpus import write_jsonl
     from archive.ingest import services as ingest_services
     from archive.search.index import common_terms, index_check
+    from benchmarks.corpus import write_jsonl
 
     call_command("load_seeds")
     before = sorted(Article.objects.search('"Kuala Lumpur"').articles.values_list("pk", flat=True))
@@ -585,7 +585,7 @@ def test_a_first_large_load_chooses_the_common_terms_and_rewrites_earlier_rows(
 
     common = common_terms()
     if connection.vendor == "postgresql":
-        # The corpus's common words (archive.bench.corpus) are among them.
+        # The corpus's common words (benchmarks.corpus) are among them.
         assert {"trump", "china"} <= common
         assert len(common) == 100
     else:
@@ -599,7 +599,7 @@ def test_a_first_large_load_chooses_the_common_terms_and_rewrites_earlier_rows(
 def test_a_new_article_reported_by_the_loader_is_the_article_stored(tmp_path, settings):
     # New articles are written as rows, not model instances; the outcome's article is made
     # from the same values, and must be what the database holds, for both paths.
-    from archive.bench.corpus import write_jsonl
+    from benchmarks.corpus import write_jsonl
 
     path = write_jsonl(tmp_path / "corpus.jsonl", count=12)
     settings.ARCHIVE_INGEST_WORKERS = 2
@@ -621,8 +621,8 @@ def test_rows_prepared_with_other_common_terms_are_made_again_with_the_archive_s
 ):
     # As when another load, or a rebuild, stores a list of common terms while this load has
     # records prepared with the list it read when it started.
-    from archive.bench.corpus import write_jsonl
     from archive.search import index
+    from benchmarks.corpus import write_jsonl
 
     if connection.vendor != "postgresql":
         pytest.skip("SQLite's index holds no pairs of common terms")

@@ -78,3 +78,41 @@ def test_sqlite_waits_for_other_writers_and_postgresql_is_left_as_it_is():
     assert options["sqlite"]["timeout"] >= 10
     assert "journal_mode=WAL" in options["sqlite"]["init_command"]
     assert options["postgres"] == {}
+
+
+# What each settings module installs: the archive's leave every part of the benchmarks out,
+# the benchmarks' add their commands and the search benchmark's peer.
+INSTALLED = [
+    sys.executable,
+    "-c",
+    "import json, sys, django; django.setup(); "
+    "from django.conf import settings; from django.core.management import get_commands; "
+    "import config.urls, config.wsgi; "
+    "print(json.dumps({'apps': settings.INSTALLED_APPS, 'commands': sorted(get_commands()), "
+    "'modules': sorted({m.split('.')[0] for m in sys.modules})}))",
+]
+
+
+def installed_with(settings_module):
+    result = subprocess.run(
+        INSTALLED,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": settings_module},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_the_archive_settings_leave_the_benchmarks_out():
+    installed = installed_with("config.settings")
+    assert not {"benchmarks", "benchmarks.peer", "modelsearch"} & set(installed["apps"])
+    assert not {"bench_ingest", "bench_search"} & set(installed["commands"])
+    assert not {"benchmarks", "modelsearch", "django_tasks"} & set(installed["modules"])
+
+
+def test_the_benchmark_settings_add_their_commands_and_the_peer():
+    installed = installed_with("benchmarks.settings")
+    assert {"archive", "benchmarks", "benchmarks.peer", "modelsearch"} <= set(installed["apps"])
+    assert {"bench_ingest", "bench_search", "load_seeds"} <= set(installed["commands"])

@@ -48,7 +48,7 @@ COMMIT = "database: commit"
 OTHER = "the rest"
 TABLE_NAME = re.compile(r"archive_\w+")
 SERVER = "database server (PostgreSQL's own process)"
-# Issue 3's target for a 100,000-article JSON Lines file on this 2-core machine.
+# The loader's target for a 100,000-article JSON Lines file on a 2-core machine.
 TARGET_PER_SECOND = 1500
 
 
@@ -95,7 +95,7 @@ class _Clock:
 
 def stage_costs(*, corpus, articles):
     """{stage: ms of processor time per article} for loading `articles` records of `corpus`
-    into the database in use (which should be a fresh one: see archive.bench.ingest)."""
+    into the database in use (which should be a fresh one: see benchmarks.ingest)."""
     clock = _Clock()
     context = LoadContext()
     path, origin = str(corpus), Path(corpus).parent

@@ -1,15 +1,15 @@
-from django.core.management.base import BaseCommand
+from benchmarks.records import RecordingCommand
+from benchmarks.search import measure, search_benchmark, table, write_results
 
-from archive.bench.search import measure, search_benchmark, table, write_results
 
-
-class Command(BaseCommand):
+class Command(RecordingCommand):
     help = (
         "Time 50 searches on a synthetic corpus through the search module, the JSON API, "
         "django-modelsearch and tantivy, on SQLite and PostgreSQL."
     )
 
     def add_arguments(self, parser):
+        super().add_arguments(parser)
         parser.add_argument("--articles", type=int, default=100_000)
         parser.add_argument(
             "--database", action="append", choices=["sqlite", "postgres"], dest="databases"
@@ -21,7 +21,7 @@ class Command(BaseCommand):
             help="Measure the database in DATABASE_URL and write the timings (used by the run).",
         )
 
-    def handle(self, *args, articles, databases, result_file=None, **options):
+    def handle(self, *args, articles, databases, result_file=None, records=None, **options):
         if result_file:
             write_results(result_file, measure(articles=articles, out=self.stdout.write))
             return
@@ -30,5 +30,9 @@ class Command(BaseCommand):
             databases=databases or ["sqlite", "postgres"],
             out=self.stdout.write,
         )
+        text = table(timings, articles=articles)
         self.stdout.write("")
-        self.stdout.write(table(timings, articles=articles))
+        self.stdout.write(text)
+        # Nothing measured (no PostgreSQL for a PostgreSQL-only run): nothing to keep.
+        if timings:
+            self.record(kind="search", articles=articles, text=text, folder=records)

@@ -4,7 +4,7 @@ engine's limit), on SQLite and on PostgreSQL.
 
 The corpus is loaded once per size and database by the real loader (`load_seeds`) and kept
 under var/bench, so a second run only measures. Each database is measured in a process of
-its own (`bench_search --measure`) with the peer installed (ARCHIVE_BENCH_PEER=1).
+its own (`bench_search --measure`), with the benchmarks' settings, which install the peer.
 
 "Cold" clears the search cache before every query: the cost of a question nobody asked
 since the data last changed. "Warm" asks it again: what readers of a popular query get.
@@ -26,8 +26,8 @@ from pathlib import Path
 import numpy
 from django.conf import settings
 
-from archive.bench.corpus import COMMON, vocabulary, write_jsonl
-from archive.bench.ingest import BENCH_DIR, POSTGRES_ADMIN_URL, _environment
+from benchmarks.corpus import COMMON, vocabulary, write_jsonl
+from benchmarks.ingest import BENCH_DIR, BENCH_SETTINGS, POSTGRES_ADMIN_URL, _environment
 
 # Each query is timed this many times; percentiles are over every timing.
 REPEATS = int(os.environ.get("BENCH_REPEATS", 3))
@@ -106,7 +106,7 @@ def search_benchmark(*, articles, databases, out=print):
         result = BENCH_DIR / f"search-{database}-{articles}.json"
         command = [sys.executable, "manage.py", "bench_search", "--measure", str(result)]
         command += ["--articles", str(articles)]
-        env = {**_environment(url), "ARCHIVE_BENCH_PEER": "1", "DJANGO_ALLOWED_HOSTS": "localhost"}
+        env = {**_environment(url, BENCH_SETTINGS), "DJANGO_ALLOWED_HOSTS": "localhost"}
         subprocess.run(command, env=env, cwd=settings.BASE_DIR, check=True)
         timings += [Timing(**row) for row in json.loads(result.read_text())]
     return timings
@@ -305,8 +305,8 @@ def _peer(out):
     from modelsearch.models import IndexEntry
     from modelsearch.utils import parse_query_string
 
-    from archive.bench.peer.models import PeerArticle
     from archive.models import Language
+    from benchmarks.peer.models import PeerArticle
 
     if IndexEntry.objects.count() < PeerArticle.objects.count():
         out("indexing the corpus with django-modelsearch (once)")
