@@ -1,4 +1,11 @@
-from archive.ingest.fingerprint import bands, content_hash, near, simhash
+from archive.ingest.fingerprint import (
+    band_values,
+    bands,
+    content_hash,
+    near,
+    near_duplicates,
+    simhash,
+)
 
 STORY = (
     "China and the United States concluded talks on Thursday that could lead to the biggest "
@@ -49,3 +56,32 @@ def test_simhash_values_do_not_change_between_versions(settings):
         5214308980239168021,
         661057197737637737,
     ]
+
+
+# Near duplicates: (id, SimHash, id of the original or None) triples.
+A = simhash(STORY)
+NEAR_A = A ^ 0b101  # two bits apart, within the first band
+FAR = ~A  # every bit apart
+
+
+def test_the_bands_looked_up_are_each_band_s_values_once_and_in_order():
+    expected = [sorted({bands(A)[band], bands(NEAR_A)[band]}) for band in range(4)]
+    assert band_values([NEAR_A, A, A]) == expected
+
+
+def test_an_article_duplicates_the_first_older_article_near_it():
+    older = [(1, FAR, None), (2, NEAR_A, None), (3, A ^ 0b1, None)]
+    assert near_duplicates([(10, A, None)], older) == {10: 2}
+    assert near_duplicates([(10, A, None)], [(1, FAR, None)]) == {}
+
+
+def test_in_one_batch_a_later_article_duplicates_an_earlier_one_and_not_the_reverse():
+    assert near_duplicates([(10, A, None), (11, NEAR_A, None)], []) == {11: 10}
+
+
+def test_an_article_never_duplicates_its_original_or_the_original_s_translations():
+    translations = [(11, NEAR_A, 10), (12, A, 10)]
+    assert near_duplicates(translations, [(10, A, None)]) == {}
+    assert near_duplicates([(11, NEAR_A, 10)], [(20, A, None)]) == {11: 20}
+    # An original is not a near duplicate of its translations either.
+    assert near_duplicates([(10, A, None)], [(11, NEAR_A, 10)]) == {}

@@ -108,3 +108,48 @@ def bands(signed_hash):
 
 def near(a, b):
     return bin((a ^ b) & 0xFFFFFFFFFFFFFFFF).count("1") <= NEAR_DUPLICATE_BITS
+
+
+def band_values(hashes):
+    """The values of each band among these SimHashes (sorted, each once): what an indexed
+    lookup of the articles sharing a band with any of them asks each band column for."""
+    values = [set(), set(), set(), set()]
+    for signed_hash in hashes:
+        for band, value in enumerate(bands(signed_hash)):
+            values[band].add(value)
+    return [sorted(band) for band in values]
+
+
+def near_duplicates(articles, older):
+    """{id: the id of the article it nearly duplicates} for those of `articles` that
+    nearly duplicate another.
+
+    `articles` and `older` are (id, SimHash, id of the original or None) triples: `articles`
+    in the order they were stored, `older` the articles stored before them that share a band
+    with one of them (the only ones that can be near), by id. An article is compared with
+    the older ones, then with those of `articles` before it, band by band, and duplicates the
+    first within NEAR_DUPLICATE_BITS bits; never its own original or a translation of it.
+    """
+    by_band = {}  # (band, value) → the articles having it, in the order they were seen
+    for article in older:
+        for key in enumerate(bands(article[1])):
+            by_band.setdefault(key, []).append(article)
+    found = {}
+    for article in articles:
+        pk, value, original = article
+        group = original or pk
+        keys = list(enumerate(bands(value)))
+        near_pk = next(
+            (
+                other_pk
+                for key in keys
+                for other_pk, other_value, other_original in by_band.get(key, ())
+                if group not in (other_pk, other_original) and near(value, other_value)
+            ),
+            None,
+        )
+        if near_pk is not None:
+            found[pk] = near_pk
+        for key in keys:
+            by_band.setdefault(key, []).append(article)
+    return found

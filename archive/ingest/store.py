@@ -371,21 +371,17 @@ class _ArticleWriter:
         _suggestions_create(suggestions)
 
     def _near_duplicates_flag(self, drafts):
-        """Flag each article whose SimHash is within a few bits of an older article's."""
-        hashed = [d for d in drafts if d.article.simhash is not None]
-        if not hashed:
+        """Flag each article that nearly duplicates another (fingerprint.near_duplicates),
+        unless it is flagged already."""
+        articles = [d.article for d in drafts if d.article.simhash is not None]
+        if not articles:
             return
-        bands = [
-            sorted({getattr(d.article, f"simhash_band_{band}") for d in hashed})
-            for band in range(4)
-        ]
-        own = [d.article.pk for d in hashed]
+        bands = fingerprint.band_values(article.simhash for article in articles)
+        own = [article.pk for article in articles]
         same_band = " OR ".join(
             f"simhash_band_{band} IN ({placeholders(len(values))})"
             for band, values in enumerate(bands)
         )
-        # Band value → articles having it, first the stored ones, then this batch in order.
-        by_band = {}
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT id, simhash, translation_of_id FROM {Article._meta.db_table} "
@@ -393,33 +389,14 @@ class _ArticleWriter:
                 "ORDER BY id",
                 [*itertools.chain.from_iterable(bands), *own],
             )
-            candidates = cursor.fetchall()
-        for pk, value, translation_of in candidates:
-            for band, band_value in enumerate(fingerprint.bands(value)):
-                by_band.setdefault((band, band_value), []).append((pk, value, translation_of))
-        flagged = []
-        for draft in hashed:
-            article = draft.article
-            group = article.translation_of_id or article.pk
-            article_bands = list(enumerate(fingerprint.bands(article.simhash)))
-            if article.near_duplicate_of_id is None:
-                near = next(
-                    (
-                        pk
-                        for key in article_bands
-                        for pk, value, translation_of in by_band.get(key, ())
-                        if group not in (pk, translation_of)
-                        and fingerprint.near(article.simhash, value)
-                    ),
-                    None,
-                )
-                if near is not None:
-                    article.near_duplicate_of_id = near
-                    flagged.append(article)
-            for key in article_bands:
-                by_band.setdefault(key, []).append(
-                    (article.pk, article.simhash, article.translation_of_id)
-                )
+            older = cursor.fetchall()
+        found = fingerprint.near_duplicates(
+            [(article.pk, article.simhash, article.translation_of_id) for article in articles],
+            older,
+        )
+        flagged = [a for a in articles if a.near_duplicate_of_id is None and a.pk in found]
+        for article in flagged:
+            article.near_duplicate_of_id = found[article.pk]
         if flagged:
             with connection.cursor() as cursor:
                 cursor.executemany(
