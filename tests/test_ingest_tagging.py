@@ -1,9 +1,11 @@
 import datetime
+import json
 
 import pytest
 
 from archive.dates import DatePrecision
-from archive.ingest.tagging import Tagger, date_phrases
+from archive.ingest.catalogue import catalogue_tagger
+from archive.ingest.tagging import Suggestion, date_phrases
 from tests.factories import EventFactory, LanguageFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +36,7 @@ def catalogue():
 
 
 def suggest(text, language="fr", published=datetime.date(2025, 6, 1), precision="month"):
-    found = Tagger().suggest(
+    found = catalogue_tagger().suggest(
         language=language, texts=[text], published=published, precision=precision
     )
     return {(s.topic_id, s.event_id): list(s.words) for s in found}
@@ -83,7 +85,7 @@ def test_suggestions_from_texts_folded_beforehand_are_the_same(catalogue):
     from archive.text import fold
 
     texts = ["Appel Trump-Xi", "", "Les TERRES RARES; 稀土. Un tarif, des tarifs.", "Kuala Lumpur"]
-    tagger = Tagger()
+    tagger = catalogue_tagger()
     plain = tagger.suggest(language="fr", texts=texts, published=datetime.date(2025, 6, 1))
     folded = tagger.suggest(
         language="fr",
@@ -93,3 +95,27 @@ def test_suggestions_from_texts_folded_beforehand_are_the_same(catalogue):
     )
     assert folded == plain
     assert len(plain) >= 3
+
+
+def test_a_tagger_is_plain_values_that_a_worker_can_read_without_the_models(catalogue):
+    import pickle
+
+    tagger = catalogue_tagger()
+    text = "L'appel Trump-Xi du 5 juin; les terres rares, encore les terres rares."
+    copy = pickle.loads(pickle.dumps(tagger))
+    assert copy.suggest(language="fr", texts=[text], published=datetime.date(2025, 6, 1)) == (
+        tagger.suggest(language="fr", texts=[text], published=datetime.date(2025, 6, 1))
+    )
+    assert "archive.models" not in pickle.dumps(tagger).decode("latin-1")
+
+
+def test_suggested_words_are_the_json_the_field_stores():
+    from archive.models import TagSuggestion
+
+    field = TagSuggestion._meta.get_field("matched_words")
+    words = ("terres rares", "稀土")
+    assert Suggestion(1, None, words).row(catalogue_tagger().encoder) == (
+        1,
+        None,
+        json.dumps(list(words), cls=field.encoder),
+    )

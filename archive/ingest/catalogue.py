@@ -12,8 +12,9 @@ from django.utils.text import slugify
 
 from archive.dates import DatePrecision, parse_partial_date
 from archive.ingest.reading import IngestError, read_text_file
+from archive.ingest.tagging import EventDates, Tagger
 from archive.languages import language_for_code
-from archive.models import Concept, Event, Topic
+from archive.models import Concept, Event, EventAlias, TagSuggestion, Topic, TopicKeyword
 
 CATALOGUE_FILENAME = "catalogue.yaml"
 ANY_LANGUAGE = "any"
@@ -46,6 +47,21 @@ def catalogue_load(*, path):
         for entry in data.get("concepts") or []:
             _concept_load(entry, report)
     return report
+
+
+def catalogue_tagger():
+    """A Tagger of the catalogue as the database holds it."""
+    return Tagger(
+        keywords=TopicKeyword.objects.values_list("language__code", "text", "topic_id"),
+        aliases=EventAlias.objects.values_list("language__code", "text", "event_id"),
+        events=[
+            EventDates(*values)
+            for values in Event.objects.values_list(
+                "pk", "start_date", "end_date", "date_precision"
+            )
+        ],
+        encoder=TagSuggestion._meta.get_field("matched_words").encoder,
+    )
 
 
 def _parse(text):

@@ -119,7 +119,7 @@ def _article_prepare(parsed, key, metadata, tagger, common):
         simhash=fingerprint.simhash(parsed.running_text),
         # Right for a new article; an updated one is suggested again from what it stores.
         suggestion_rows=[
-            suggestion.row()
+            suggestion.row(tagger.encoder)
             for suggestion in tagger.suggest(
                 language=parsed.language,
                 texts=texts,

@@ -19,9 +19,10 @@ from django.utils import timezone
 from archive.dates import normalised
 from archive.db import placeholders, rows_in, rows_insert
 from archive.ingest import fingerprint
+from archive.ingest.catalogue import catalogue_tagger
 from archive.ingest.metadata import Metadata
 from archive.ingest.prepare import PreparedArticle, index_values_renew
-from archive.ingest.tagging import Tagger, texts_of
+from archive.ingest.tagging import texts_of
 from archive.languages import language_for_code
 from archive.models import Article, Event, TagSuggestion, Topic
 from archive.search.index import common_terms, common_terms_held, rows_add
@@ -85,7 +86,7 @@ class LoadContext:
     """What a whole load shares: the compiled catalogue and lookups of languages and tags."""
 
     def __init__(self):
-        self.tagger = Tagger()
+        self.tagger = catalogue_tagger()
         # The search index's common terms, whose pairs its rows hold (PostgreSQL only).
         self.common = common_terms()
         self._languages = {}
@@ -361,7 +362,7 @@ class _ArticleWriter:
                     published=article.published,
                     precision=article.date_precision,
                 )
-                found_rows = [suggestion.row() for suggestion in found]
+                found_rows = [suggestion.row(self.context.tagger.encoder) for suggestion in found]
             for topic_id, event_id, words_json in found_rows:
                 if ("topic", article.pk, topic_id) in confirmed:
                     continue

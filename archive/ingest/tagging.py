@@ -5,17 +5,21 @@ events by their aliases ("Kuala Lumpur") and by the dates they happened on, writ
 the article's language writes dates ("5 juin", "5/6", "6月5日"). A date only counts when the
 article's own date makes the event plausible. Suggestions stay suggestions until an editor,
 or the file's own metadata, confirms them.
+
+The loader's workers suggest tags with a Tagger they are sent, so it holds plain values and
+this module imports no models: `archive.ingest.catalogue.catalogue_tagger` makes it from the
+database.
 """
 
 import datetime
 import json
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import ahocorasick
 
 from archive.dates import DatePrecision, period_end, period_start
-from archive.models import Event, EventAlias, TagSuggestion, TopicKeyword
 from archive.text import fold
 
 # An article may preview an event up to this long before it happens…
@@ -76,29 +80,41 @@ class Suggestion:
     event_id: int | None
     words: tuple[str, ...]
 
-    def row(self):
-        """(topic id, event id, the words as the JSON text the database stores)."""
-        encoder = TagSuggestion._meta.get_field("matched_words").encoder
+    def row(self, encoder=None):
+        """(topic id, event id, the words as the JSON text the database stores): `encoder` is
+        that of TagSuggestion.matched_words, which the Tagger is given (`Tagger.encoder`)."""
         return self.topic_id, self.event_id, json.dumps(list(self.words), cls=encoder)
 
 
-class Tagger:
-    """Holds the catalogue's keywords and aliases, compiled once for a whole load."""
+class EventDates(NamedTuple):
+    """What suggesting an event reads of it: when it happened, as precisely as known."""
 
-    def __init__(self):
+    pk: int
+    start_date: datetime.date | None
+    end_date: datetime.date | None
+    date_precision: str
+
+    @property
+    def last_date(self):
+        return self.end_date or self.start_date
+
+
+class Tagger:
+    """The catalogue's keywords, aliases and event dates, compiled once for a whole load.
+
+    `keywords` and `aliases` are (language code or None, text, topic or event id) triples;
+    `encoder` is the JSON encoder suggestions' words are stored with (`Suggestion.row`).
+    """
+
+    def __init__(self, *, keywords=(), aliases=(), events=(), encoder=None):
+        self.encoder = encoder
         self._topic_words = {}  # language code or None → {folded keyword: {topic ids}}
-        for keyword in TopicKeyword.objects.select_related("language"):
-            code = keyword.language.code if keyword.language else None
-            self._topic_words.setdefault(code, {}).setdefault(fold(keyword.text), set()).add(
-                keyword.topic_id
-            )
+        for code, text, topic_id in keywords:
+            self._topic_words.setdefault(code, {}).setdefault(fold(text), set()).add(topic_id)
         self._alias_words = {}
-        for alias in EventAlias.objects.select_related("language"):
-            code = alias.language.code if alias.language else None
-            self._alias_words.setdefault(code, {}).setdefault(fold(alias.text), set()).add(
-                alias.event_id
-            )
-        self._events = {event.pk: event for event in Event.objects.all()}
+        for code, text, event_id in aliases:
+            self._alias_words.setdefault(code, {}).setdefault(fold(text), set()).add(event_id)
+        self._events = {event.pk: event for event in events}
         self._automata = {}
 
     def suggest(

@@ -1,7 +1,8 @@
 """The entry points of the loader's worker processes.
 
-Kept free of model imports: a spawned worker imports this module before Django is set up,
-and sets it up in `start`.
+A worker reads the settings and never sets Django's apps up: preparing articles needs no
+database, and `archive.ingest.prepare` and all it imports are kept free of the models (a
+model imported on the way would fail here, at once, with AppRegistryNotReady).
 
 A worker ends with the loader that started it, however the loader ends. A loader that
 exits normally shuts its workers down; one that is killed cannot, and its workers, left
@@ -30,10 +31,7 @@ def start(tagger_pickle, languages, parent_pid, kill_with_parent_thread=False):
     thread that started this worker lives as long as the loader does (its main thread)."""
     # First, before the seconds Django and the language models take to load.
     _end_with_parent(parent_pid, kill_with_parent_thread)
-    import django
-
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    django.setup()
     from django.conf import settings
 
     # The parent's settings may have been changed at run time (tests do): follow them.
