@@ -15,20 +15,6 @@ from archive.models import (
     TopicKeyword,
 )
 
-# Fields whose editor changes a reload of the source file must not undo.
-EDITOR_OWNED_FIELDS = {
-    "title",
-    "title_en",
-    "standfirst",
-    "blocks",
-    "language",
-    "published",
-    "date_precision",
-    "date_approximate",
-    "source_name",
-    "source_url",
-}
-
 
 class CountedArticlesMixin:
     ordering_field = "pk"
@@ -196,11 +182,7 @@ class ArticleAdmin(admin.ModelAdmin):
         ) or format_html("<em>{}</em>", "no text")
 
     def save_model(self, request, obj, form, change):
-        changed = set(form.changed_data) & EDITOR_OWNED_FIELDS
-        if changed:
-            obj.edited_fields = sorted(set(obj.edited_fields) | changed)
-        if "title" in changed:
-            obj.title_is_derived = False
+        obj.edits_record(form.changed_data)  # what a reload of the source must not undo
         super().save_model(request, obj, form, change)
 
     @admin.action(description="Confirm the suggested tags of the selected articles")

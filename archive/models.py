@@ -302,6 +302,30 @@ class Article(models.Model):
 
     objects = ArticleQuerySet.as_manager()
 
+    # The fields an editor owns: a change to one in the admin is noted in edited_fields
+    # (`edits_record`), and a reload of the source leaves it as the editor left it.
+    EDITOR_OWNED_FIELDS = frozenset(
+        {
+            "title",
+            "title_en",
+            "standfirst",
+            "blocks",
+            "language",
+            "published",
+            "date_precision",
+            "date_approximate",
+            "source_name",
+            "source_url",
+        }
+    )
+    # What an edited field takes with it on a reload: a headline an editor wrote is not
+    # derived from the text, and a date and its precision are one value.
+    EDITED_TOGETHER = {
+        "title": {"title_is_derived"},
+        "published": {"date_precision"},
+        "date_precision": {"published"},
+    }
+
     class Meta:
         ordering = [F("published").desc(nulls_last=True), "-id"]
         indexes = [models.Index(fields=["published"], name="article_published_idx")]
@@ -324,7 +348,31 @@ class Article(models.Model):
         return reverse("article_detail", args=[self.pk, self.slug])
 
     def normalise_date(self):
-        self.published, self.date_precision = normalised(self.published, self.date_precision)
+        self.published, self.date_precision = self.stored_date(self.published, self.date_precision)
+
+    @staticmethod
+    def stored_date(published, precision):
+        """(date, precision) as an article stores them (archive.dates.normalised): save()
+        applies it, and so does the loader to the articles it inserts without save()."""
+        return normalised(published, precision)
+
+    def edits_record(self, fields):
+        """Note that an editor changed `fields` (names): those the editor owns join
+        edited_fields. Returns them."""
+        changed = set(fields) & self.EDITOR_OWNED_FIELDS
+        if changed:
+            self.edited_fields = sorted(set(self.edited_fields) | changed)
+        if "title" in changed:
+            self.title_is_derived = False
+        return changed
+
+    def kept_on_reload(self):
+        """The attributes (attnames) a reload of the source leaves as they are: those of the
+        fields an editor changed, and what goes with them (EDITED_TOGETHER)."""
+        names = set(self.edited_fields)
+        for name in self.edited_fields:
+            names |= self.EDITED_TOGETHER.get(name, set())
+        return {f.attname for f in self._meta.concrete_fields if f.name in names}
 
     @property
     def slug(self):

@@ -6,6 +6,7 @@ the tags the file's metadata names; replaces suggestions; and flags near duplica
 so with a handful of queries per batch, whatever the batch's size.
 """
 
+import copy
 import functools
 import itertools
 import json
@@ -14,9 +15,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection, models
 from django.db.models import Q
-from django.utils import timezone
 
-from archive.dates import normalised
 from archive.db import placeholders, rows_in, rows_insert
 from archive.ingest import fingerprint
 from archive.ingest.catalogue import catalogue_tagger
@@ -43,7 +42,7 @@ class Outcome:
     path: str
     status: str
     detail: str = ""
-    stored: "Article | _NewArticle | None" = None
+    stored: "Article | _NewRow | None" = None
     line: int | None = None
     warnings: list[str] = field(default_factory=list)
     near_duplicate_of: int | None = None
@@ -55,16 +54,17 @@ class Outcome:
     @property
     def article(self):
         """The article as the loader stored it (a model instance, made when first asked)."""
-        if isinstance(self.stored, _NewArticle):
+        if isinstance(self.stored, _NewRow):
             self.stored = self.stored.model()
         return self.stored
 
 
-class _NewArticle:
+class _NewRow:
     """A new article's values, by attribute name, as the loader inserts them.
 
     Building a model instance for each of a large load's articles cost a tenth of the
-    writer's time; the few callers that want one get it from `model()`.
+    writer's time, and a worker sends the blocks as JSON only; the few callers that want the
+    article get it from `model()`, made as Django makes the instance of a stored row.
     """
 
     def __init__(self, values, blocks_json):
@@ -75,11 +75,11 @@ class _NewArticle:
     def model(self):
         if self.blocks is None:  # sent by a worker as JSON only
             self.blocks = json.loads(self.blocks_json)
-        article = Article(**{f.attname: getattr(self, f.attname) for f in _insert_fields()})
-        article.pk = self.pk
-        article._state.adding = self.pk is None
-        article._state.db = connection.alias if self.pk else None
-        return article
+        fields = Article._meta.concrete_fields
+        # The model's values for a new row are shared by a batch's rows: each instance gets
+        # lists of its own.
+        values = [self.pk if f.primary_key else copy.copy(getattr(self, f.attname)) for f in fields]
+        return Article.from_db(connection.alias, [f.attname for f in fields], values)
 
 
 class LoadContext:
@@ -190,7 +190,7 @@ class _ArticleWriter:
         # Who holds each text already: an article's pk, or a draft earlier in this batch.
         holders = _ids_by(column="content_hash", values=[d.content_hash for d in drafts])
         created, updated, duplicates = [], [], []
-        defaults = _new_defaults()
+        model_values = _new_article_values()
         for draft in drafts:
             article = existing.get(draft.key)
             if article and article.source_hash == draft.record.source_hash:
@@ -203,11 +203,11 @@ class _ArticleWriter:
                 continue
             holders[draft.content_hash] = draft
             if article is None:
-                values = {**defaults, "source_key": draft.key, **self._values(draft, set())}
-                draft.article = _NewArticle(values, draft.prepared.blocks_json)
+                values = {**model_values, "source_key": draft.key, **self._values(draft, set())}
+                draft.article = _NewRow(values, draft.prepared.blocks_json)
                 created.append(draft)
             else:
-                values = self._values(draft, set(article.edited_fields))
+                values = self._values(draft, article.kept_on_reload())
                 if "blocks" in values:
                     values["blocks"] = draft.prepared.blocks
                 for name, value in values.items():
@@ -216,18 +216,20 @@ class _ArticleWriter:
                 updated.append(draft)
 
         # Originals first, so that their translations can point at them.
-        self._create([d for d in created if d.original is None])
+        self._create([d for d in created if d.original is None], model_values)
         self._duplicates_resolve(duplicates)
         translations = [d for d in created if d.original is not None]
         for draft in translations:
             draft.article.translation_of_id = draft.original.article.pk
-        self._create(translations)
+        self._create(translations, model_values)
         for draft in updated:
             if draft.original is not None:
                 draft.article.translation_of_id = draft.original.article.pk
             draft.article.save()
 
-        # Updated articles were indexed by save(); new ones were inserted without it.
+        # save() indexed the updated articles (archive.search.signals); the new ones get the
+        # rows their workers made of the same texts with the same functions
+        # (prepare.parsed_terms, index.row_values).
         rows_add([(draft.article.pk, *draft.prepared.index_values) for draft in created])
 
         stored, updated = created + updated, set(updated)
@@ -264,8 +266,9 @@ class _ArticleWriter:
             near_duplicate_of=draft.article.near_duplicate_of_id if draft.article else None,
         )
 
-    def _values(self, draft, edited):
-        """The fields the draft sets, by attribute name, leaving those an editor `edited`."""
+    def _values(self, draft, kept):
+        """The fields the draft sets, by attribute name, but those `kept` as an editor left
+        them (Article.kept_on_reload)."""
         parsed, metadata = draft.parsed, draft.record.metadata
         if draft.original is not None:
             metadata = _translation_metadata(metadata)
@@ -285,10 +288,9 @@ class _ArticleWriter:
                 for band, value in enumerate(fingerprint.bands(draft.simhash))
             },
         }
-        if metadata.published and not edited & {"published", "date_precision"}:
-            values["published"], values["date_precision"] = normalised(
-                metadata.published, metadata.date_precision
-            )
+        if metadata.published:
+            values["published"] = metadata.published
+            values["date_precision"] = metadata.date_precision
         if metadata.date_approximate is not None:
             values["date_approximate"] = metadata.date_approximate
         if metadata.source:
@@ -297,15 +299,12 @@ class _ArticleWriter:
             values["source_url"] = metadata.url
         if metadata.translation_of and draft.original is None:
             values["translation_of_ref"] = metadata.translation_of
-        # The title and whether it was derived go together; the language is edited as such.
-        kept = {"title_is_derived"} if "title" in edited else set()
-        kept |= {"language_id"} if "language" in edited else set()
-        return {name: value for name, value in values.items() if name not in edited | kept}
+        return {name: value for name, value in values.items() if name not in kept}
 
-    def _create(self, drafts):
+    def _create(self, drafts, model_values):
         if not drafts:
             return
-        _articles_insert([draft.article for draft in drafts])
+        _articles_insert([draft.article for draft in drafts], model_values)
         ids = _ids_by(column="source_key", values=[d.key for d in drafts])
         for draft in drafts:
             draft.article.pk = ids[draft.key]
@@ -420,53 +419,61 @@ def _insert_fields():
     return [f for f in Article._meta.concrete_fields if not f.primary_key]
 
 
-def _new_defaults():
-    return {f.attname: f.get_default() for f in _insert_fields()}
+def _new_article_values():
+    return _new_values(Article, _insert_fields())
 
 
-def _articles_insert(articles):
-    """Insert new articles in one go, without reading back their ids.
+def _new_values(model, fields):
+    """What the model gives a new row of its own, by attribute name, as save() would: each
+    field's default, or what the field sets when the row is inserted (a timestamp)."""
+    instance = model()
+    return {f.attname: f.pre_save(instance, add=True) for f in fields}
 
-    bulk_create prepares every value through its field and compiles a placeholder for each;
-    for a loader writing hundreds of thousands of rows that was a quarter of its time. Here
-    text, numbers, flags and foreign keys go in as they are, the blocks as the worker encoded
-    them, and what is the same for every new article (timestamps, no edited fields) is
-    prepared once. The caller reads the ids back by source key.
+
+def _articles_insert(new_rows, model_values):
+    """Insert new articles in one go, as save() would store them, without reading back their
+    ids (the caller reads them back by source key).
+
+    What save() applies is applied here: the model's date rule (Article.stored_date), and the
+    model's own values for what the loader does not set (`_new_article_values`, which the
+    rows hold already). bulk_create would prepare every value through its field and compile
+    a placeholder for each; for a loader writing hundreds of thousands of rows that was a
+    quarter of its time. Here text, numbers, flags and foreign keys go in as they are, the
+    blocks as the worker encoded them, and the model's values, the same for every row, are
+    prepared for the database once.
     """
     fields = _insert_fields()
-    now = timezone.now()
-    once = {
-        name: Article._meta.get_field(name).get_db_prep_save(value, connection)
-        for name, value in (("created_at", now), ("updated_at", now), ("edited_fields", []))
-    }
     names = [f.attname for f in fields]
     # Each row is picked from the values in one call, then its few special places mended:
     # a Python loop over the fields cost a fifth as much as SQLite's insert of the row.
     pick = operator.itemgetter(*("blocks_json" if name == "blocks" else name for name in names))
-    constants = [(names.index(name), value) for name, value in once.items()]
+    # (place, the model's value, its database form, how to get that of another value)
     adapters = [
-        (names.index(f.attname), _adapter(f))
-        for f in fields
-        if isinstance(f, models.DateField) and f.attname not in once
+        (
+            index,
+            model_values[f.attname],
+            f.get_db_prep_save(model_values[f.attname], connection),
+            _adapter(f),
+        )
+        for index, f in enumerate(fields)
+        if isinstance(f, models.DateField | models.JSONField) and f.attname != "blocks"
     ]
     rows = []
-    for article in articles:
-        row = list(pick(article.__dict__))
-        for index, value in constants:
-            row[index] = value
-        for index, adapt in adapters:
-            row[index] = adapt(row[index])
+    for new in new_rows:
+        new.published, new.date_precision = Article.stored_date(new.published, new.date_precision)
+        row = list(pick(new.__dict__))
+        for index, model_value, prepared, adapt in adapters:
+            value = row[index]
+            row[index] = prepared if value is model_value else adapt(value)
         rows.append(row)
-    for article in articles:  # as the model instances made from them will show
-        article.__dict__.update(created_at=now, updated_at=now, edited_fields=[])
     rows_insert(Article._meta.db_table, [f.column for f in fields], rows)
 
 
 def _adapter(field):
-    """The database's form of a date or time field's value."""
+    """The database's form of a value of a date, time or JSON field."""
     if type(field) is models.DateField:
-        # A date or None already (archive.dates.normalised): only the database's form is
-        # wanted, without the field's preparation and its lookups of the connection per row.
+        # A date or None already (Article.stored_date): only the database's form is wanted,
+        # without the field's preparation and its lookups of the connection per row.
         return connection.ops.adapt_datefield_value
     return functools.partial(field.get_db_prep_save, connection=connection)
 
@@ -477,7 +484,10 @@ def _suggestions_create(suggestions):
     take it so."""
     if not suggestions:
         return
-    now = TagSuggestion._meta.get_field("created_at").get_db_prep_save(timezone.now(), connection)
+    created_at = TagSuggestion._meta.get_field("created_at")
+    now = created_at.get_db_prep_save(
+        _new_values(TagSuggestion, [created_at])["created_at"], connection
+    )
     rows_insert(
         TagSuggestion._meta.db_table,
         ["article_id", "topic_id", "event_id", "matched_words", "created_at"],
