@@ -122,3 +122,27 @@ def test_event_date_display_covers_a_range():
         start_date=datetime.date(2025, 10, 25), end_date=datetime.date(2025, 10, 26)
     )
     assert event.date_display == "25 October 2025 – 26 October 2025"
+
+
+def test_an_editor_s_change_is_recorded_for_the_fields_the_editor_owns():
+    article = ArticleFactory.build(title_is_derived=True, edited_fields=["source_name"])
+    assert article.edits_record(["title", "near_duplicate_of", "standfirst"]) == {
+        "title",
+        "standfirst",
+    }
+    assert article.edited_fields == ["source_name", "standfirst", "title"]
+    assert not article.title_is_derived  # an editor's headline is not derived from the text
+
+
+@pytest.mark.parametrize(
+    ("edited", "kept"),
+    [
+        ([], set()),
+        (["title"], {"title", "title_is_derived"}),
+        (["language", "blocks"], {"language_id", "blocks"}),
+        (["published"], {"published", "date_precision"}),
+        (["date_precision"], {"published", "date_precision"}),
+    ],
+)
+def test_a_reload_keeps_each_edited_field_and_what_goes_with_it(edited, kept):
+    assert ArticleFactory.build(edited_fields=edited).kept_on_reload() == kept
