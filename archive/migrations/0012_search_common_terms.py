@@ -1,14 +1,14 @@
 from django.db import migrations
 
-from archive.search.index import common_sql
-
 
 def create_table(apps, schema_editor):
     """PostgreSQL only: the list of common terms whose pairs the index holds, empty until
-    chosen (archive.search.index.common_terms). Nothing changes until then."""
+    chosen (by rebuild_search_index, or a first large load): nothing changes until then. An
+    index 0005 makes has it already."""
     if schema_editor.connection.vendor == "postgresql":
-        for statement in common_sql():
-            schema_editor.execute(statement)
+        schema_editor.execute(
+            "CREATE TABLE IF NOT EXISTS archive_search_common (term text PRIMARY KEY)"
+        )
 
 
 def drop_table(apps, schema_editor):
