@@ -1,8 +1,13 @@
-"""Writing many rows at once, the fastest way each database offers."""
+"""What differs between the two databases outside search (archive.search.backends): writing
+many rows at once, the fastest way each offers; a load's session settings; which errors say
+that another transaction was in the way; and where each sorts NULLs."""
 
 import contextlib
 
-from django.db import connection
+from django.db import OperationalError, connection
+
+# PostgreSQL's "try the transaction again": deadlock, serialization failure, lock timeout.
+RETRY_SQLSTATES = {"40P01", "40001", "55P03"}
 
 
 def placeholders(count):
@@ -39,6 +44,25 @@ def rows_in(sql, values):
     with connection.cursor() as cursor:
         cursor.execute(sql.format(values=placeholders(len(values))), values)
         return cursor.fetchall()
+
+
+def contended(error):
+    """Whether a database error says that another transaction was in the way: SQLite's lock
+    timeout, or one of PostgreSQL's RETRY_SQLSTATES."""
+    if not isinstance(error, OperationalError):
+        return False
+    if connection.vendor == "sqlite":
+        return "locked" in str(error)
+    return getattr(error.__cause__, "sqlstate", None) in RETRY_SQLSTATES
+
+
+def nulls_last(connection, *, descending):
+    """The `nulls_last` of an order by a nullable column that puts NULLs last: None where
+    that is the database's own order, in which it reads the column's index, True where it
+    has to be asked. PostgreSQL sorts NULLs last ascending, SQLite descending."""
+    if connection.vendor == "postgresql":
+        return True if descending else None
+    return None if descending else True
 
 
 def statistics_refresh(tables):

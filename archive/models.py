@@ -10,6 +10,7 @@ from archive.dates import (
     normalised,
     period_start,
 )
+from archive.db import nulls_last
 
 # Migration 0003 names the encoder archive.models.UnicodeJSONEncoder: it stays importable here.
 from archive.kinds import BlockKind, UnicodeJSONEncoder
@@ -155,15 +156,14 @@ class ConceptLabel(WordInLanguage):
 
 class ArticleQuerySet(models.QuerySet):
     # Undated articles last either way, written so that each database can read the
-    # publication date index in order instead of sorting every article: NULL sorts last
-    # descending on PostgreSQL's terms only when asked, on SQLite's by itself.
+    # publication date index in order instead of sorting every article (archive.db.nulls_last).
     def newest_first(self):
-        nulls_last = True if connections[self.db].vendor == "postgresql" else None
-        return self.order_by(F("published").desc(nulls_last=nulls_last), "-id")
+        last = nulls_last(connections[self.db], descending=True)
+        return self.order_by(F("published").desc(nulls_last=last), "-id")
 
     def oldest_first(self):
-        nulls_last = None if connections[self.db].vendor == "postgresql" else True
-        return self.order_by(F("published").asc(nulls_last=nulls_last), "id")
+        last = nulls_last(connections[self.db], descending=False)
+        return self.order_by(F("published").asc(nulls_last=last), "id")
 
     def published_between(self, date_from=None, date_to=None):
         """Articles whose publication period overlaps [date_from, date_to].

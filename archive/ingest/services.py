@@ -22,10 +22,10 @@ from itertools import islice
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DatabaseError, OperationalError, connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 
-from archive.db import bulk_writes, statistics_refresh
+from archive.db import bulk_writes, contended, statistics_refresh
 from archive.ingest.catalogue import CATALOGUE_FILENAME, catalogue_load
 from archive.ingest.metadata import Metadata, parse_yaml, split_front_matter
 from archive.ingest.prepare import (
@@ -54,8 +54,6 @@ STATISTICS_TABLES = ["archive_article", "archive_search", "archive_tagsuggestion
 # between tries, in seconds (SQLite has already waited its timeout before each).
 STORE_ATTEMPTS = 10
 RETRY_PAUSE_MAX = 2.0
-# PostgreSQL's "try the transaction again": deadlock, serialization failure, lock timeout.
-RETRY_SQLSTATES = {"40P01", "40001", "55P03"}
 # The first large file loaded on PostgreSQL chooses the search index's common terms from its
 # opening records (archive.search.index.common_terms), while the archive is small enough for
 # its rows to be rewritten with them; a larger archive gets them from rebuild_search_index.
@@ -198,19 +196,10 @@ def _stored(prepared, context, common=None):
                 return records_store(prepared=prepared, context=context, common=common)
         except Exception as error:
             context.rolled_back()
-            if attempt == STORE_ATTEMPTS or not _contended(error):
+            if attempt == STORE_ATTEMPTS or not contended(error):
                 raise
         # Apart, so that two loads that met do not meet again at once.
         time.sleep(random.uniform(0, min(RETRY_PAUSE_MAX, 0.1 * 2**attempt)))
-
-
-def _contended(error):
-    """Whether a database error says that another transaction was in the way."""
-    if not isinstance(error, OperationalError):
-        return False
-    if connection.vendor == "sqlite":
-        return "locked" in str(error)
-    return getattr(error.__cause__, "sqlstate", None) in RETRY_SQLSTATES
 
 
 def translations_resolve():
