@@ -3,7 +3,7 @@ from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
 
 from archive.models import Article, Event, Language, Topic
-from archive.search.engine import Filters
+from archive.search.selector import Filters, articles_search
 from archive.text import control_character, without_control_characters
 
 
@@ -165,21 +165,22 @@ class ArticleFilter(django_filters.FilterSet):
         return queryset
 
     def search(self):
-        """The filtered articles searched for `q`, in the order asked: an engine.Search."""
+        """The filtered articles searched for `q`, in the order asked: a results.Search."""
         queryset = self.qs  # validates the form: invalid values are left out of cleaned_data
         cleaned = self.form.cleaned_data
-        return queryset.search(
-            cleaned.get("q") or "",
+        return articles_search(
+            queryset=queryset,
+            text=cleaned.get("q") or "",
             # ?expand=0 turns the thesaurus off, from the link shown with the expansions.
             across_languages=cleaned.get("expand") != "0",
             sort=cleaned.get("sort") or None,
-            # The search may apply them to its matches itself (engine.Filters), when
+            # The search may apply them to its matches itself (selector.Filters), when
             # nothing else narrowed the articles.
             filters=None if self.queryset.query.where else self.applied(),
         )
 
     def applied(self):
-        """The filters this filterset applies (after validation), as an engine.Filters."""
+        """The filters this filterset applies (after validation), as a selector.Filters."""
         cleaned = self.form.cleaned_data
 
         def pks(name):

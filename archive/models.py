@@ -193,9 +193,10 @@ class ArticleQuerySet(models.QuerySet):
         return queryset
 
     def search(self, text, *, across_languages=True, sort=None, filters=None):
-        """What a reader typed, searched: an `archive.search.engine.Search`. `filters`
-        (engine.Filters) may say which filters, and only those, made this queryset."""
-        from archive.search.engine import articles_search
+        """What a reader typed, searched: an `archive.search.results.Search`. `filters`
+        (selector.Filters) may say which filters, and only those, made this queryset."""
+        # The models' one import of search, made when called: search reads the models.
+        from archive.search.selector import articles_search
 
         return articles_search(
             queryset=self,

@@ -364,8 +364,8 @@ def _tantivy(articles, out, *, counts=False):
     import tantivy
 
     from archive.models import Language
-    from archive.search.engine import thesaurus
     from archive.search.query import Phrase, Term, expand, parse
+    from archive.search.thesaurus import thesaurus
 
     path = BENCH_DIR / f"tantivy-{articles}"
     schema = _tantivy_schema()
@@ -453,7 +453,8 @@ def _tantivy_build(path, schema):
     from django.db import connection
 
     from archive.models import Article
-    from archive.search.index import FIELDS, TABLE, article_terms
+    from archive.search.backends.base import FIELDS, TABLE
+    from archive.search.documents import article_terms
 
     path.mkdir(parents=True, exist_ok=True)
     index = tantivy.Index(schema, path=str(path))

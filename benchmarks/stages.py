@@ -24,7 +24,7 @@ from django.db import connection, transaction
 from archive.db import bulk_writes
 from archive.ingest import detect, fingerprint, prepare, services, store, structure, workers
 from archive.ingest.store import LoadContext
-from archive.search import index
+from archive.search.backends import base as search_backend
 
 # (module, function, stage): each call is charged to its stage, less the stages it calls.
 STAGES = [
@@ -41,7 +41,7 @@ STAGES = [
     (services, "records_store", "storing (Python)"),
 ]
 # Bulk inserts: PostgreSQL's COPY does not pass through Django's execute wrappers.
-BULK_INSERTS = [store, index]
+BULK_INSERTS = [store, search_backend]
 SUGGESTIONS = "suggested tags"
 SENDING = "sending to the writer (pickle both ways)"
 COMMIT = "database: commit"

@@ -173,7 +173,7 @@ ARCHIVE_INGEST_PARALLEL_FROM_BYTES = int(
 )
 ARCHIVE_PAGE_SIZE = 20
 # Search scores at most this many of the newest headline matches and of the newest matches
-# (archive.search.engine); the rest of a huge result set follows them newest first.
+# (archive.search.results); the rest of a huge result set follows them newest first.
 ARCHIVE_SEARCH_RANKED = int(os.environ.get("ARCHIVE_SEARCH_RANKED", 1000))
 # How long a search answer is kept; any write to the data makes it stale at once anyway
 # (archive.search.cache). 0 turns the cache off.

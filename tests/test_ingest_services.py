@@ -573,7 +573,8 @@ def test_a_first_large_load_chooses_the_common_terms_and_rewrites_earlier_rows(
     tmp_path, settings, monkeypatch
 ):
     from archive.ingest import services as ingest_services
-    from archive.search.index import common_terms, index_check
+    from archive.search.documents import common_terms
+    from archive.search.maintenance import index_check
     from benchmarks.corpus import write_jsonl
 
     call_command("load_seeds")
@@ -621,13 +622,13 @@ def test_rows_prepared_with_other_common_terms_are_made_again_with_the_archive_s
 ):
     # As when another load, or a rebuild, stores a list of common terms while this load has
     # records prepared with the list it read when it started.
-    from archive.search import index
+    from archive.search.maintenance import index_check, index_rebuild
     from benchmarks.corpus import write_jsonl
 
     if connection.vendor != "postgresql":
         pytest.skip("SQLite's index holds no pairs of common terms")
-    index.index_rebuild(common={"china", "trump", "us", "beijing", "trade"})
+    index_rebuild(common={"china", "trump", "us", "beijing", "trade"})
     monkeypatch.setattr(store, "common_terms", frozenset)  # what the load read at its start
     path = write_jsonl(tmp_path / "corpus.jsonl", count=12)  # small: no list chosen for it
     assert all(o.status == Status.CREATED for o in load(path))
-    assert not index.index_check()
+    assert not index_check()

@@ -123,7 +123,7 @@ def test_articles_the_loader_writes_are_found_by_a_search_remembered_before(sett
 
 
 def test_a_rebuilt_index_is_not_answered_from_before_the_rebuild(settings, article):
-    from archive.search.index import articles_unindex
+    from archive.search.documents import articles_unindex
 
     settings.ARCHIVE_SEARCH_CACHE_SECONDS = 600
     articles_unindex([article.pk])  # an index out of step with its articles

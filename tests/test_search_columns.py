@@ -10,7 +10,7 @@ from django.http import QueryDict
 from archive.dates import DatePrecision
 from archive.filters import ArticleFilter
 from archive.models import Article, Language
-from archive.search import cache, columns, engine
+from archive.search import cache, columns, facets, results, selector
 from tests.factories import ArticleFactory, EventFactory, LanguageFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,9 +54,9 @@ def test_the_columns_count_what_sql_counts(varied):
         ids = np.unique(columns.matched_ids(search.ids_sql))
         by_columns = columns.tallies(ids, version=cache.data_version())
         for most in (False, True):
-            by_sql = engine.facet_counts(search.ids_sql, most=most, unique=search.ids_unique)
+            by_sql = facets.facet_counts(search.ids_sql, most=most, unique=search.ids_unique)
             assert by_columns == by_sql, search.ids_sql
-    assert by_columns == {f: {} for f in engine.FACETS}  # "nowhere"
+    assert by_columns == {f: {} for f in facets.FACETS}  # "nowhere"
 
 
 def test_the_facets_follow_every_change_to_the_data(varied):
@@ -179,7 +179,7 @@ def dated(varied):
 
 @pytest.mark.parametrize("filters", FILTER_CASES)
 def test_filters_applied_in_memory_keep_what_sql_keeps(dated, filters, monkeypatch):
-    monkeypatch.setattr(engine, "FILTERED_IN_SQL_BELOW", 0)
+    monkeypatch.setattr(results, "FILTERED_IN_SQL_BELOW", 0)
     for q in ["tariffs", "tarif*", '"tarifs douaniers"', "nothing", "tariffs -taiwan"]:
         data = QueryDict(mutable=True)
         data["q"] = q
@@ -195,7 +195,7 @@ def test_filters_applied_in_memory_keep_what_sql_keeps(dated, filters, monkeypat
 
 def test_filters_that_keep_few_articles_are_applied_in_sql(dated):
     search = Article.objects.filter(language__code="fr").search(
-        "tarifs", filters=engine.Filters(languages=frozenset([_language_id("fr")]))
+        "tarifs", filters=selector.Filters(languages=frozenset([_language_id("fr")]))
     )
     assert search.filtered is not None
     assert search._filtered_in_memory() is None  # fewer than FILTERED_IN_SQL_BELOW kept

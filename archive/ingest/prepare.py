@@ -24,7 +24,7 @@ from archive.ingest.reading import IngestError, normalise, reference
 from archive.ingest.structure import ParsedArticle, ParseRequest, parse_many
 from archive.ingest.tagging import texts_of
 from archive.kinds import UnicodeJSONEncoder
-from archive.search.index import document_terms, row_values
+from archive.search.documents import document_terms, row_values
 from archive.text import fold
 
 # Part of every source hash: a loader that reads files differently updates what it loaded.
@@ -77,7 +77,7 @@ class PreparedRecord:
 def records_prepare(*, records, tagger, common=frozenset()):
     """Parse records, with the languages of all their paragraphs detected in one call.
 
-    `common` is the search index's list of common terms (archive.search.index.common_terms).
+    `common` is the search index's list of common terms (archive.search.documents.common_terms).
     """
     parsed_lists = parse_many(
         [
@@ -142,7 +142,7 @@ def index_values_renew(prepared, common):
 
 
 def parsed_terms(parsed, *, folded=None):
-    """The index terms of a parsed article, by field (`index.document_terms`)."""
+    """The index terms of a parsed article, by field (`documents.document_terms`)."""
     return document_terms(
         title=parsed.title,
         title_en=parsed.title_en,

@@ -39,7 +39,9 @@ from archive.ingest.prepare import (
 from archive.ingest.reading import IngestError, decode, display_path, read_text_file, reference
 from archive.ingest.store import LoadContext, Outcome, Status, records_store
 from archive.models import Article
-from archive.search.index import common_terms_held, index_rebuild, most_common
+from archive.search.backends import backend_for
+from archive.search.documents import common_terms_held, most_common
+from archive.search.maintenance import index_rebuild
 
 __all__ = ["Outcome", "Status", "articles_load", "display_path"]
 
@@ -54,9 +56,10 @@ STATISTICS_TABLES = ["archive_article", "archive_search", "archive_tagsuggestion
 # between tries, in seconds (SQLite has already waited its timeout before each).
 STORE_ATTEMPTS = 10
 RETRY_PAUSE_MAX = 2.0
-# The first large file loaded on PostgreSQL chooses the search index's common terms from its
-# opening records (archive.search.index.common_terms), while the archive is small enough for
-# its rows to be rewritten with them; a larger archive gets them from rebuild_search_index.
+# The first large file loaded into an index with common terms (PostgreSQL's) chooses them from
+# its opening records (archive.search.documents.common_terms), while the archive is small
+# enough for its rows to be rewritten with them; a larger archive gets them from
+# rebuild_search_index.
 COMMON_SAMPLE_RECORDS = 1_000
 COMMON_REWRITE_MAX = 10_000
 
@@ -154,7 +157,9 @@ def jsonl_file_ingest(*, path, context, preparer) -> Iterator[Outcome]:
 def _common_terms_from_sample(handle, shown, origin, context):
     """Choose the index's common terms from a large file's opening records, and rewrite the
     rows already indexed with them. The file is read again from its start afterwards."""
-    if connection.vendor != "postgresql" or Article.objects.count() > COMMON_REWRITE_MAX:
+    if not backend_for(connection).chooses_common_terms:
+        return
+    if Article.objects.count() > COMMON_REWRITE_MAX:
         return
     sample = list(islice(_jsonl_lines(handle), COMMON_SAMPLE_RECORDS))
     handle.seek(0)

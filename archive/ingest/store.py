@@ -24,7 +24,7 @@ from archive.ingest.prepare import PreparedArticle, index_values_renew
 from archive.ingest.tagging import texts_of
 from archive.languages import language_for_code
 from archive.models import Article, Event, TagSuggestion, Topic
-from archive.search.index import common_terms, common_terms_held, rows_add
+from archive.search.documents import common_terms, common_terms_held, rows_add
 
 
 class Status:
@@ -229,7 +229,7 @@ class _ArticleWriter:
 
         # save() indexed the updated articles (archive.search.signals); the new ones get the
         # rows their workers made of the same texts with the same functions
-        # (prepare.parsed_terms, index.row_values).
+        # (prepare.parsed_terms, documents.row_values).
         rows_add([(draft.article.pk, *draft.prepared.index_values) for draft in created])
 
         stored, updated = created + updated, set(updated)

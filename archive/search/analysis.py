@@ -142,7 +142,7 @@ def pair_term(first, second):
     GIN knows which documents hold a term, not where: to tell which of the documents holding
     two common words hold them side by side, PostgreSQL reads each one whole, which for
     "Trung Quốc" in a million articles was 200,000 documents and over a second. For common
-    words (archive.search.index.common_terms), a two-word phrase is one lookup of its pair
+    words (archive.search.documents.common_terms), a two-word phrase is one lookup of its pair
     term instead. Terms never hold "_" (it separates words, as in SQLite's tokenizer), so a
     pair term cannot be mistaken for a word.
     """

@@ -7,12 +7,12 @@ indexed by its id: language, year and source, and for each topic and event the i
 articles. A search reads its matches' ids from the database as one string and tallies them
 with numpy, the way a search engine counts from its column store. The same arrays (with each
 date's precision) apply the reader's filters to a query's matches when they keep many
-articles (`allowed`, `kept`; see engine.Search.matched_ids).
+articles (`allowed`, `kept`; see results.Search.matched_ids).
 
-The arrays are built from the facets index in one grouped reading (under 100 ms for 100,000
-articles) the first time a search needs them after the data changed; a search whose data
-changed while they were read is counted in SQL instead (`engine.facet_counts`), as is any
-whose matches include an article the arrays do not know.
+The arrays are built from the facets index in one grouped reading the first time a search
+needs them after the data changed; a search whose data changed while they were read is
+counted in SQL instead (`facets.facet_counts`), as is any whose matches include an article
+the arrays do not know.
 """
 
 import threading
@@ -23,7 +23,7 @@ from django.db import connection
 
 from archive.dates import DatePrecision
 from archive.search import cache
-from archive.search.index import FACETS_INDEX, year_sql
+from archive.search.backends import backend_for
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ def columns_for(version):
 
 def tallies(ids, *, version):
     """{facet: {language id, year, source name, topic or event id: count}} for the articles
-    `ids` (each once), as `engine.facet_counts` gives them; None when the columns cannot
+    `ids` (each once), as `facets.facet_counts` gives them; None when the columns cannot
     serve: the data is no longer at `version`, or an id is one they do not know."""
     columns = columns_for(version)
     if columns is None or not _known(columns, ids):
@@ -83,7 +83,7 @@ def tallies(ids, *, version):
 
 def allowed(filters, *, version):
     """A mask over article ids: True for the articles that the reader's `filters`
-    (engine.Filters) keep, as the article list's SQL filters keep them (archive.filters,
+    (selector.Filters) keep, as the article list's SQL filters keep them (archive.filters,
     ArticleQuerySet.published_between); None when the data is no longer at `version`."""
     columns = columns_for(version)
     if columns is None:
@@ -185,17 +185,18 @@ def newest(ids, limit):
 
 
 def _build():
-    vendor = connection.vendor
+    backend = backend_for(connection)
     # The facets index holds every value wanted, in the order of their groups: read whole
-    # without touching the wide article rows, one string of ids per group.
-    indexed = f" INDEXED BY {FACETS_INDEX}" if vendor == "sqlite" else ""
+    # without touching the wide article rows, one string of ids per group. The publication
+    # date is read as ISO text, '0' for none: made a number (20250605) by dropping the dashes
+    # from the whole string at once, faster than converting each date in SQL.
     with connection.cursor() as cursor:
         cursor.execute("SELECT MAX(id) FROM archive_article")
         size = (cursor.fetchone()[0] or 0) + 1
         cursor.execute(
-            f"SELECT language_id, {year_sql(vendor)}, source_name, {_joined('id')}, "
-            f"{_joined(_DAY[vendor])}, {_joined(_PRECISION)} "
-            f"FROM archive_article{indexed} GROUP BY 1, 2, 3"
+            f"SELECT language_id, {backend.year_sql}, source_name, {_joined('id')}, "
+            f"{_joined(backend.date_text_sql)}, {_joined(_PRECISION)} "
+            f"FROM {backend.through_facets_index('archive_article')} GROUP BY 1, 2, 3"
         )
         groups = cursor.fetchall()
         tagged = {}
@@ -222,11 +223,6 @@ def _build():
     return Columns(language, year, day, precision, source, list(places), tagged)
 
 
-# A publication date as ISO text, '0' for none: made a number (20250605) by dropping the
-# dashes from the whole string at once, faster than converting each date in SQL.
-_DAY = {"sqlite": "COALESCE(published, '0')", "postgresql": "COALESCE(published::text, '0')"}
-
-
 _PRECISION = (
     "CASE date_precision "
     + " ".join(f"WHEN '{value}' THEN {place}" for place, value in enumerate(PRECISIONS))
@@ -235,9 +231,7 @@ _PRECISION = (
 
 
 def _joined(column):
-    if connection.vendor == "postgresql":
-        return f"string_agg(({column})::text, ',')"
-    return f"group_concat({column})"
+    return backend_for(connection).joined_sql(column)
 
 
 def _parsed(joined):

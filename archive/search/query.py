@@ -246,7 +246,7 @@ def to_tsquery(nodes, *, weights="", common=frozenset(), mixed=None):
 
     `weights` ("A") keeps only matches in the fields of those weights (the headlines).
     `common` is the index's list of common terms, whose neighbouring pairs it holds as terms
-    (archive.search.index.common_terms): a phrase of common words is looked up by its pairs.
+    (archive.search.documents.common_terms): a phrase of common words is looked up by its pairs.
     `mixed` ("pairs" or "words") keeps only that part of a two-word phrase whose forms are
     common in some combinations and not in others (see `tsquery_alternatives`).
     """

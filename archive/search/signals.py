@@ -8,7 +8,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from archive.models import Article
-from archive.search.index import articles_index, articles_unindex
+from archive.search.documents import articles_index, articles_unindex
 
 INDEXED_FIELDS = {"title", "title_en", "standfirst", "blocks", "language"}
 

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.search.index import common_terms, index_check, index_rebuild
+from archive.search.documents import common_terms
+from archive.search.maintenance import index_check, index_rebuild
 
 
 class Command(BaseCommand):

@@ -1,19 +1,12 @@
-import re
-
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
 from archive.models import Article
-from archive.search.index import (
-    TABLE,
-    articles_unindex,
-    common_terms,
-    index_check,
-    index_rebuild,
-    indexed_ids,
-)
-from tests.factories import ArticleFactory
+from archive.search.backends import postgres
+from archive.search.backends.base import COMMON_TERMS, TABLE
+from archive.search.documents import articles_unindex, common_terms
+from archive.search.maintenance import index_check, index_rebuild, indexed_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -67,54 +60,17 @@ def test_an_edit_that_fails_leaves_article_and_index_as_they_were(seeds):
     assert not index_check()
 
 
-def test_terms_from_texts_folded_beforehand_are_the_terms_of_the_texts(seeds):
-    from archive.ingest.tagging import texts_of
-    from archive.search.index import article_terms, document_terms
-    from archive.text import fold
-
-    for article in Article.objects.select_related("language"):
-        folded = {text: fold(text) for text in texts_of(article)}
-        given = document_terms(
-            title=article.title,
-            title_en=article.title_en,
-            standfirst=article.standfirst,
-            blocks=article.blocks,
-            language=article.language.code,
-            folded=folded,
-        )
-        assert given == article_terms(article)
-        assert given["body"]
-
-
 def test_a_rebuild_chooses_the_common_terms_once_the_archive_is_large_enough(seeds, monkeypatch):
-    from archive.search import index
-
     index_rebuild()
     assert common_terms() == frozenset()  # six articles: phrases are cheap to read anyway
 
-    monkeypatch.setattr(index, "COMMON_FROM_ARTICLES", 6)
+    monkeypatch.setattr(postgres, "COMMON_FROM_ARTICLES", 6)
     index_rebuild()
     if connection.vendor == "postgresql":
         common = common_terms()
-        assert len(common) == index.COMMON_TERMS
+        assert len(common) == COMMON_TERMS
         assert "trump" in common  # in every seed but one
         assert not any("_" in term for term in common)  # pair terms are not candidates
     else:
         assert common_terms() == frozenset()
-    assert not index_check()
-
-
-def test_postgresql_rows_hold_pairs_of_neighbouring_common_terms_within_a_field(db):
-    article = ArticleFactory(
-        title="Soybean talks", standfirst="Purchases resume", body="Soybean purchases resume."
-    )
-    index_rebuild(common={"soybean", "purchas", "purchases", "resum", "resume"})
-    with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
-            pytest.skip("SQLite's index knows where each word stands: it holds no pairs")
-        cursor.execute(f"SELECT document::text FROM {TABLE} WHERE article_id = %s", [article.pk])
-        document = cursor.fetchone()[0]
-    pairs = sorted(term for term in re.findall(r"'([^']+)'", document) if "_" in term)
-    # "talks" is not common; "resume" ends the standfirst and "soybean" begins the body.
-    assert pairs == ["purchas_resum", "soybean_purchas"]
     assert not index_check()
