@@ -11,41 +11,11 @@ from django.db import connection
 from archive.dates import DatePrecision
 from archive.ingest import store
 from archive.ingest.reading import IngestError
-from archive.ingest.services import Status, articles_load
-from archive.models import Article, BlockKind, Event, TagSuggestion, Topic
+from archive.ingest.services import Status
+from archive.models import Article, Event, TagSuggestion, Topic
+from tests.loading import DUTCH, FRENCH_STORY, load, statuses, write
 
 pytestmark = pytest.mark.django_db
-
-DUTCH = (
-    "Heel veel sojabonen\n\n"
-    "China en de VS hebben donderdag besprekingen afgesloten die volgens de Amerikaanse "
-    "president kunnen leiden tot de grootste deal ooit gesloten. Dan doelt hij op een "
-    "overeenkomst die een einde moet maken aan de huidige handelsoorlog tussen beide landen.\n"
-)
-FRENCH_STORY = " ".join(
-    [
-        "Les discussions portent sur les restrictions chinoises à l’exportation de terres rares,",
-        "des minerais stratégiques indispensables à la production de batteries et d’éoliennes.",
-        "Les tensions se sont accrues début octobre, lorsque Pékin a imposé des licences",
-        "obligatoires pour l’exportation de terres rares et de technologies connexes, en réponse",
-        "à l’élargissement par Washington de sa liste noire d’entreprises chinoises. Les",
-        "États-Unis ont dénoncé une attaque contre les chaînes d’approvisionnement mondiales.",
-    ]
-)
-
-
-def write(folder, name, content):
-    path = Path(folder) / name
-    path.write_bytes(content if isinstance(content, bytes) else content.encode())
-    return path
-
-
-def load(*paths, **options):
-    return list(articles_load(paths=list(paths), **options))
-
-
-def statuses(outcomes):
-    return [outcome.status for outcome in outcomes]
 
 
 # --- The seeds ---------------------------------------------------------------------------
@@ -199,65 +169,6 @@ def test_loading_the_seeds_again_changes_nothing(seeds, settings):
     )
     assert list(Article.objects.values_list("pk", "title", "content_hash", "updated_at")) == before
     assert TagSuggestion.objects.count() == suggestions_before
-
-
-def test_a_changed_file_updates_the_text_and_keeps_every_editor_change(tmp_path):
-    call_command("load_seeds", verbosity=0)  # the catalogue
-    path = write(tmp_path, "talks.txt", "---\ndate: 2025-10\n---\n" + FRENCH_STORY)
-    [created] = load(path)
-    article = created.article
-    topic = Topic.objects.get(slug="taiwan")
-    article.title = "Pourparlers de Kuala Lumpur"
-    article.published = datetime.date(2025, 10, 25)
-    article.date_precision = DatePrecision.DAY
-    article.edited_fields = ["date_precision", "published", "title"]
-    article.save()
-    article.topics.add(topic)
-
-    write(tmp_path, "talks.txt", "---\ndate: 2025-11\n---\n" + FRENCH_STORY + " Fin de citation.")
-    [updated] = load(path)
-    assert updated.status == Status.UPDATED
-    article.refresh_from_db()
-    assert article.pk == updated.article.pk
-    assert article.body.endswith("Fin de citation.")
-    assert article.title == "Pourparlers de Kuala Lumpur"
-    assert article.published == datetime.date(2025, 10, 25)
-    assert article.date_precision == DatePrecision.DAY
-    assert list(article.topics.all()) == [topic]
-    assert not article.suggestions.filter(topic=topic).exists()
-    assert Article.objects.count() == 6 + 1
-
-
-def test_a_changed_file_without_editor_changes_takes_the_new_metadata(tmp_path):
-    path = write(tmp_path, "a.txt", "---\ndate: 2025-10\n---\n" + FRENCH_STORY)
-    [_first] = load(path)
-    write(tmp_path, "a.txt", "---\ndate: 2025-11-02\ntitle: Nouveau titre\n---\n" + FRENCH_STORY)
-    [second] = load(path)
-    assert second.status == Status.UPDATED
-    article = Article.objects.get()
-    assert (article.title, article.published) == ("Nouveau titre", datetime.date(2025, 11, 2))
-    assert not article.title_is_derived
-
-
-def test_an_exact_duplicate_under_another_name_is_not_stored_twice(tmp_path):
-    write(tmp_path, "a.txt", DUTCH)
-    write(tmp_path, "b.txt", "\ufeff" + DUTCH.replace("\n", "\r\n").upper())
-    outcomes = load(tmp_path)
-    assert statuses(outcomes) == [Status.CREATED, Status.DUPLICATE]
-    assert "same text as #" in outcomes[1].detail
-    assert Article.objects.count() == 1
-
-
-def test_a_near_duplicate_is_stored_and_flagged(tmp_path):
-    write(tmp_path, "a.txt", "Les terres rares au cœur des pourparlers\n\n" + FRENCH_STORY)
-    write(tmp_path, "b.txt", "Pékin serre la vis sur les terres rares\n\n" + FRENCH_STORY)
-    write(tmp_path, "c.txt", "Autre chose\n\n" + DUTCH)
-    first, second, other = load(tmp_path)
-    assert statuses([first, second, other]) == [Status.CREATED] * 3
-    assert second.article.near_duplicate_of == first.article
-    assert second.near_duplicate_of == first.article.pk
-    assert first.article.near_duplicate_of is None
-    assert other.article.near_duplicate_of is None
 
 
 # --- Bad input -----------------------------------------------------------------------------
@@ -538,25 +449,6 @@ def test_the_command_dry_run_writes_nothing(capsys):
     assert Topic.objects.count() == 0
 
 
-def test_large_json_lines_are_prepared_in_worker_processes_with_the_same_result(
-    tmp_path, settings, monkeypatch
-):
-    from archive.ingest import services as ingest_services
-    from benchmarks.corpus import write_jsonl
-
-    path = write_jsonl(tmp_path / "corpus.jsonl", count=60)
-    settings.ARCHIVE_INGEST_WORKERS = 1
-    serial = [(o.line, o.status, o.article.title) for o in load(path, dry_run=True)]
-
-    settings.ARCHIVE_INGEST_WORKERS = 2
-    settings.ARCHIVE_INGEST_PARALLEL_FROM_BYTES = 0
-    monkeypatch.setattr(ingest_services, "JSONL_BATCH", 7)
-    parallel = [(o.line, o.status, o.article.title) for o in load(path)]
-    assert parallel == serial
-    assert len(parallel) >= 60
-    assert Article.objects.count() == len(parallel)
-
-
 def test_on_a_terminal_the_command_shows_a_progress_bar(tmp_path, monkeypatch, capsys):
     from django.core.management.base import OutputWrapper
 
@@ -595,40 +487,3 @@ def test_a_first_large_load_chooses_the_common_terms_and_rewrites_earlier_rows(
     assert not index_check()
     after = Article.objects.search('"Kuala Lumpur"').articles.values_list("pk", flat=True)
     assert sorted(after) == before
-
-
-def test_a_new_article_reported_by_the_loader_is_the_article_stored(tmp_path, settings):
-    # New articles are written as rows, not model instances; the outcome's article is made
-    # from the same values, and must be what the database holds, for both paths.
-    from benchmarks.corpus import write_jsonl
-
-    path = write_jsonl(tmp_path / "corpus.jsonl", count=12)
-    settings.ARCHIVE_INGEST_WORKERS = 2
-    settings.ARCHIVE_INGEST_PARALLEL_FROM_BYTES = 0
-    outcomes = [o for o in load(path) if o.status == Status.CREATED]
-    assert len(outcomes) == 12
-    fields = [f.attname for f in Article._meta.concrete_fields]
-    for outcome in outcomes:
-        stored = Article.objects.get(pk=outcome.article.pk)
-        reported = {name: getattr(outcome.article, name) for name in fields}
-        assert reported == {name: getattr(stored, name) for name in fields}
-        assert stored.blocks
-        assert all(block["kind"] in BlockKind.values for block in stored.blocks)
-        assert not outcome.article._state.adding
-
-
-def test_rows_prepared_with_other_common_terms_are_made_again_with_the_archive_s(
-    tmp_path, monkeypatch
-):
-    # As when another load, or a rebuild, stores a list of common terms while this load has
-    # records prepared with the list it read when it started.
-    from archive.search.maintenance import index_check, index_rebuild
-    from benchmarks.corpus import write_jsonl
-
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite's index holds no pairs of common terms")
-    index_rebuild(common={"china", "trump", "us", "beijing", "trade"})
-    monkeypatch.setattr(store, "common_terms", frozenset)  # what the load read at its start
-    path = write_jsonl(tmp_path / "corpus.jsonl", count=12)  # small: no list chosen for it
-    assert all(o.status == Status.CREATED for o in load(path))
-    assert not index_check()
