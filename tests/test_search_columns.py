@@ -202,12 +202,5 @@ def test_filters_that_keep_few_articles_are_applied_in_sql(dated):
     assert search.count() == 2
 
 
-def test_a_queryset_narrowed_otherwise_is_never_filtered_in_memory(dated):
-    data = QueryDict("q=tariffs&language=en")
-    narrowed = Article.objects.filter(title__startswith="Tariffs")
-    search = ArticleFilter(data, queryset=narrowed).search()
-    assert search.filtered is None
-
-
 def _language_id(code):
     return Language.objects.get(code=code).pk
