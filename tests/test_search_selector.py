@@ -106,26 +106,6 @@ def test_nothing_to_search_for_finds_nothing_and_says_so(archive, query):
     assert "There was nothing to search for." in search.notes
 
 
-def test_the_index_follows_edits_and_deletions(archive):
-    article = archive["002"]
-    article.title = "Pourparlers à Kuching"
-    article.save()
-    assert found(archive, "Kuching") == ["002"]
-    article.delete()
-    assert Article.objects.search("Kuching").articles.count() == 0
-    assert Article.objects.search("Lumpur").articles.count() == 0
-
-
-def test_a_new_article_is_found_as_soon_as_it_is_saved(archive):
-    ArticleFactory(
-        title="Zorgen over de zeldzame aardmetalen",
-        body="Nieuwe exportregels.",
-        language=LanguageFactory(code="nl"),
-    )
-    articles = Article.objects.search("aardmetaal").articles
-    assert [a.title for a in articles] == ["Zorgen over de zeldzame aardmetalen"]
-
-
 # Across languages: a label of a thesaurus concept finds the concept's other labels.
 ACROSS_LANGUAGES = [
     ("Putin", ["001"]),
