@@ -2,23 +2,18 @@
 
 Parsing (with language detection), fingerprints and suggested tags cost far more than
 storing, and none of them needs the database, so for large JSON Lines files they run in
-worker processes (`Preparer`) while the main process writes the previous batch.
+worker processes (`archive.ingest.workers.Preparer`) while the main process writes the
+previous batch. Nothing here, nor anything it imports, imports the models.
 """
 
 import dataclasses
 import hashlib
 import json
-import multiprocessing
-import os
-import pickle
-import threading
-from collections import deque
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from archive.ingest import fingerprint, workers
+from archive.ingest import fingerprint
 from archive.ingest.metadata import Metadata, metadata_from_mapping
 from archive.ingest.reading import IngestError, normalise, reference
 from archive.ingest.structure import ParsedArticle, ParseRequest, parse_many
@@ -201,56 +196,3 @@ def source_hash(*texts):
     for text in texts:
         digest.update(b"\0" + text.encode())
     return digest.hexdigest()
-
-
-class Preparer:
-    """Runs `jsonl_batch_prepare` in worker processes, a few batches ahead of the writer.
-
-    Workers are started on first use and reused for every file of the load. Results come
-    back in input order; at most two batches per worker are in flight, so memory stays flat.
-    Workers end with the loader however it ends (`workers.start`).
-    """
-
-    def __init__(self, *, tagger, processes):
-        self.tagger = tagger
-        self.processes = processes
-        self._pool = None
-        self._thread = None
-
-    def map(self, batches, path, origin, common=frozenset()):
-        if self.processes < 2:
-            for batch in batches:
-                yield jsonl_batch_prepare(batch, path, origin, self.tagger, common)
-            return
-        if self._pool is not None and self._thread is not threading.current_thread():
-            # Workers are started by the thread that submits to the pool; those of one
-            # pool must all come from the thread that made it (see `workers.start`).
-            self.close()
-        if self._pool is None:
-            self._thread = threading.current_thread()
-            self._pool = ProcessPoolExecutor(
-                max_workers=self.processes,
-                # A fresh interpreter, not a fork: the parent's database connection must
-                # never be shared with a child.
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=workers.start,
-                # Pickled here, unpickled once the worker has set Django up.
-                initargs=(
-                    pickle.dumps(self.tagger),
-                    tuple(settings.ARCHIVE_LANGUAGES),
-                    os.getpid(),
-                    self._thread is threading.main_thread(),
-                ),
-            )
-        in_flight = deque()
-        for batch in batches:
-            in_flight.append(self._pool.submit(workers.prepare, batch, path, origin, common))
-            if len(in_flight) >= self.processes * 2:
-                yield in_flight.popleft().result()
-        while in_flight:
-            yield in_flight.popleft().result()
-
-    def close(self):
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
-            self._pool = None

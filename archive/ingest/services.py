@@ -29,7 +29,6 @@ from archive.db import bulk_writes, contended, statistics_refresh
 from archive.ingest.catalogue import CATALOGUE_FILENAME, catalogue_load
 from archive.ingest.metadata import Metadata, parse_yaml, split_front_matter
 from archive.ingest.prepare import (
-    Preparer,
     Record,
     jsonl_batch_prepare,
     parsed_terms,
@@ -38,6 +37,7 @@ from archive.ingest.prepare import (
 )
 from archive.ingest.reading import IngestError, decode, display_path, read_text_file, reference
 from archive.ingest.store import LoadContext, Outcome, Status, records_store
+from archive.ingest.workers import Preparer
 from archive.models import Article
 from archive.search.backends import backend_for
 from archive.search.documents import common_terms_held, most_common

@@ -1,4 +1,5 @@
-"""The entry points of the loader's worker processes.
+"""The loader's worker processes: `Preparer` runs batches of records in them, through their
+entry points `start` and `prepare`.
 
 A worker reads the settings and never sets Django's apps up: preparing articles needs no
 database, and `archive.ingest.prepare` and all it imports are kept free of the models (a
@@ -12,12 +13,17 @@ every process that holds the pipe has).
 """
 
 import ctypes
+import multiprocessing
 import os
 import pickle
 import signal
 import sys
 import threading
 import time
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+
+from django.conf import settings
 
 # How often a worker checks that its loader is still there.
 WATCH_SECONDS = 0.5
@@ -32,8 +38,6 @@ def start(tagger_pickle, languages, parent_pid, kill_with_parent_thread=False):
     # First, before the seconds Django and the language models take to load.
     _end_with_parent(parent_pid, kill_with_parent_thread)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    from django.conf import settings
-
     # The parent's settings may have been changed at run time (tests do): follow them.
     settings.ARCHIVE_LANGUAGES = list(languages)
     global _tagger
@@ -71,9 +75,8 @@ def _watch(parent_pid):
 
 
 def prepare(batch, path, origin, common):
-    from archive.ingest.prepare import jsonl_batch_prepare
-
-    prepared = jsonl_batch_prepare(batch, path, origin, _tagger, common)
+    """`jsonl_batch_prepare` of a batch, in a worker, as the writer wants it back."""
+    prepared = _batch_prepare(batch, path, origin, _tagger, common)
     for item in prepared:
         if item.record is not None:
             # The writer needs what was made of the text, not the text: a third less to
@@ -82,3 +85,66 @@ def prepare(batch, path, origin, common):
         for article in item.articles:
             article.parsed.blocks = None
     return prepared
+
+
+def _batch_prepare(batch, path, origin, tagger, common):
+    # Imported when first called, not with this module: a spawned worker imports this module
+    # to run `start`, which must come before the seconds its imports take.
+    from archive.ingest.prepare import jsonl_batch_prepare
+
+    return jsonl_batch_prepare(batch, path, origin, tagger, common)
+
+
+class Preparer:
+    """Runs `archive.ingest.prepare.jsonl_batch_prepare` in worker processes, a few batches
+    ahead of the writer (in this process when `processes` is under 2).
+
+    Workers are started on first use and reused for every file of the load. Results come
+    back in input order; at most two batches per worker are in flight, so memory stays flat.
+    Workers end with the loader however it ends (`start`).
+    """
+
+    def __init__(self, *, tagger, processes):
+        self.tagger = tagger
+        self.processes = processes
+        self._pool = None
+        self._thread = None
+
+    def map(self, batches, path, origin, common=frozenset()):
+        if self.processes < 2:
+            for batch in batches:
+                yield _batch_prepare(batch, path, origin, self.tagger, common)
+            return
+        if self._pool is not None and self._thread is not threading.current_thread():
+            # Workers are started by the thread that submits to the pool; those of one
+            # pool must all come from the thread that made it (see `start`).
+            self.close()
+        if self._pool is None:
+            self._thread = threading.current_thread()
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.processes,
+                # A fresh interpreter, not a fork: the parent's database connection must
+                # never be shared with a child.
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=start,
+                # Pickled here, unpickled once the worker has made sure to end with this
+                # process and has its settings.
+                initargs=(
+                    pickle.dumps(self.tagger),
+                    tuple(settings.ARCHIVE_LANGUAGES),
+                    os.getpid(),
+                    self._thread is threading.main_thread(),
+                ),
+            )
+        in_flight = deque()
+        for batch in batches:
+            in_flight.append(self._pool.submit(prepare, batch, path, origin, common))
+            if len(in_flight) >= self.processes * 2:
+                yield in_flight.popleft().result()
+        while in_flight:
+            yield in_flight.popleft().result()
+
+    def close(self):
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
