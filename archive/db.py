@@ -71,8 +71,8 @@ def statistics_refresh(tables):
     Its autovacuum would get there in its own time (and is sometimes off); until it does,
     the planner guesses, for instance that a common word matches a handful of rows.
     SQLite is left without statistics on purpose: with them, its planner reads the wide
-    article rows for a filter by language rather than the language index (4.8 s instead of
-    0.3 s for a filtered search of 100,000 articles, measured); without, it uses the index.
+    article rows for a filter by language rather than the language index, many times slower
+    (docs/performance.md, "Choices measured"); without, it uses the index.
     """
     if connection.vendor != "postgresql":
         return
@@ -98,10 +98,9 @@ def bulk_writes():
     list (GIN_PENDING_KIB), merged into the index in fewer, larger batches, and the list is
     merged at the end so that searches after the load do not read through it.
     SQLite: a larger page cache. Its journal is WAL with synchronous=NORMAL, for every
-    connection (settings.DATABASES): a single load of 100,000 articles measured no faster
-    with it (808 articles a second against 850 with the default journal, within the noise),
-    but with immediate transactions and a lock timeout it lets two loads run at once (both
-    failed with "database is locked" before) while pages are read without waiting for them.
+    connection (settings.DATABASES): with immediate transactions and a lock timeout it lets
+    two loads run at once (both failed with "database is locked" before) while pages are
+    read without waiting for them, at no cost to a single load's rate (docs/performance.md).
     """
     if connection.vendor == "postgresql":
         settings = {
