@@ -150,12 +150,14 @@ def test_a_bad_filter_leaves_the_good_ones_working(client, tagged):
 @pytest.mark.parametrize(
     ("page", "shown"), [("2", 2), ("abc", 1), ("0", 3), ("-1", 3), ("999", 3), ("9" * 40, 3)]
 )
-def test_any_page_number_gives_a_page(client, settings, page, shown):
+def test_any_page_number_gives_a_page_and_a_bad_one_is_named(client, settings, page, shown):
     settings.ARCHIVE_PAGE_SIZE = 2
     ArticleFactory.create_batch(5)
     response = client.get(f"/articles/?page={page}")
     assert response.status_code == 200
     assert response.context["page"].number == shown
+    note = f"There is no page “{page[:20]}”: pages go from 1 to 3. This is page {shown}."
+    assert (note in response.content.decode()) is (page != str(shown))
 
 
 def test_pagination_links_keep_the_filters(client, settings):
