@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import render
 
 from archive.filters import ArticleFilter
 from archive.models import Article
@@ -32,13 +32,3 @@ def _page_note(requested, page, *, refused):
         f"There is no page “{requested[:20]}”: pages go from 1 to "
         f"{page.paginator.num_pages}. This is page {page.number}."
     )
-
-
-def article_detail(request, pk, slug=None):
-    article = get_object_or_404(
-        Article.objects.select_related("language").prefetch_related("topics", "events"), pk=pk
-    )
-    # Titles change when editors fix them; old links keep working and land on the new URL.
-    if slug != article.slug:
-        return redirect(article, permanent=True)
-    return render(request, "archive/article_detail.html", {"article": article})
