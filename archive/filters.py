@@ -1,3 +1,5 @@
+import datetime
+
 import django_filters
 from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
@@ -91,6 +93,15 @@ class SourceFilter(django_filters.Filter):
     field_class = TextsField
 
 
+class YearField(forms.IntegerField):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=1, max_value=9999, **kwargs)
+
+
+class YearFilter(django_filters.Filter):
+    field_class = YearField
+
+
 class ArticleFilter(django_filters.FilterSet):
     """The reader's filters. `q` and `sort` are applied by `search()`, after the others."""
 
@@ -112,12 +123,15 @@ class ArticleFilter(django_filters.FilterSet):
         label="Language",
         widget=forms.CheckboxSelectMultiple,
     )
+    # An article has one language (any of those asked for will do) but many topics and
+    # events: asking for two keeps the articles tagged with both, as a facet narrows.
     topic = django_filters.ModelMultipleChoiceFilter(
         field_name="topics__slug",
         queryset=Topic.objects.all(),
         to_field_name="slug",
         label="Topic",
         distinct=True,
+        conjoined=True,
     )
     event = django_filters.ModelMultipleChoiceFilter(
         field_name="events__slug",
@@ -125,6 +139,14 @@ class ArticleFilter(django_filters.FilterSet):
         to_field_name="slug",
         label="Event",
         distinct=True,
+        conjoined=True,
+    )
+    year = YearFilter(label="Year", method="filter_year")
+    translated = django_filters.ChoiceFilter(
+        label="Translation",
+        choices=[("yes", "Has a translation"), ("no", "Has no translation")],
+        empty_label="Either",
+        method="filter_translated",
     )
     date_from = django_filters.DateFilter(
         label="From", method="filter_published", widget=forms.DateInput(attrs={"type": "date"})
@@ -157,6 +179,8 @@ class ArticleFilter(django_filters.FilterSet):
             "date_from",
             "date_to",
             "source",
+            "year",
+            "translated",
             "page",
             "expand",
         ]
@@ -186,14 +210,31 @@ class ArticleFilter(django_filters.FilterSet):
         def pks(name):
             return frozenset(item.pk for item in cleaned.get(name) or ())
 
+        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
+        if year := cleaned.get("year"):
+            first, last = _year_bounds(year)
+            date_from, date_to = max(date_from or first, first), min(date_to or last, last)
+        translated = cleaned.get("translated")
         return Filters(
             languages=pks("language"),
             topics=pks("topic"),
             events=pks("event"),
             sources=frozenset(cleaned.get("source") or ()),
-            date_from=cleaned.get("date_from"),
-            date_to=cleaned.get("date_to"),
+            date_from=date_from,
+            date_to=date_to,
+            translated=None if not translated else translated == "yes",
         )
 
     def filter_published(self, queryset, name, value):
         return queryset.published_between(**{name: value})
+
+    def filter_year(self, queryset, name, value):
+        first, last = _year_bounds(value)
+        return queryset.published_between(date_from=first, date_to=last)
+
+    def filter_translated(self, queryset, name, value):
+        return queryset.translated(value == "yes")
+
+
+def _year_bounds(year):
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)

@@ -192,6 +192,14 @@ class ArticleQuerySet(models.QuerySet):
             )
         return queryset
 
+    def translated(self, flag=True):
+        """Articles with another language version (a translation, or an original that has
+        one), or with flag False, those without."""
+        has_version = Q(translation_of__isnull=False) | Q(
+            pk__in=Article.objects.filter(translation_of__isnull=False).values("translation_of")
+        )
+        return self.filter(has_version) if flag else self.exclude(has_version)
+
     def search(self, text, *, across_languages=True, sort=None, filters=None):
         """What a reader typed, searched: an `archive.search.results.Search`. `filters`
         (selector.Filters) may say which filters, and only those, made this queryset."""

@@ -42,6 +42,7 @@ def test_the_answer_has_the_shape_the_api_promises(client, tagged):
         "event": [{"value": "trump-xi-call-2025", "label": "Trump–Xi phone call", "count": 1}],
         "year": [{"value": 2025, "label": "2025", "count": 1}],
         "source": [{"value": "Le Monde", "label": "Le Monde", "count": 1}],
+        "translated": [],
     }
 
 

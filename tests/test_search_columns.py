@@ -24,7 +24,9 @@ def varied(db):
     call = EventFactory(name="Call", slug="call")
     french, dutch = LanguageFactory(code="fr"), LanguageFactory(code="nl")
     on = datetime.date
-    ArticleFactory(title="Tariffs", body="Soybeans.", published=on(2025, 6, 5), topics=[trade])
+    tariffs = ArticleFactory(
+        title="Tariffs", body="Soybeans.", published=on(2025, 6, 5), topics=[trade]
+    )
     ArticleFactory(
         title="Taiwan and tariffs",
         body="Talks.",
@@ -34,8 +36,21 @@ def varied(db):
         source_name="Reuters",
     )
     ArticleFactory(body="Tarifs douaniers.", language=french, published=None)
-    ArticleFactory(body="Tarifs et soja.", language=french, source_name="Le Monde", events=[call])
-    ArticleFactory(body="Handelstarieven.", language=dutch, published=on(2025, 1, 1))
+    ArticleFactory(
+        body="Tarifs et soja.",
+        language=french,
+        source_name="Le Monde",
+        events=[call],
+        translation_of=tariffs,
+        published=on(2025, 6, 1),
+        date_precision=DatePrecision.MONTH,
+    )
+    ArticleFactory(
+        body="Handelstarieven.",
+        language=dutch,
+        published=on(2025, 1, 1),
+        date_precision=DatePrecision.YEAR,
+    )
     ArticleFactory(body="Nothing to see.", published=on(2023, 3, 3), topics=[taiwan])
     return {"trade": trade, "taiwan": taiwan}
 
@@ -56,7 +71,26 @@ def test_the_columns_count_what_sql_counts(varied):
         for most in (False, True):
             by_sql = facets.facet_counts(search.ids_sql, most=most, unique=search.ids_unique)
             assert by_columns == by_sql, search.ids_sql
-    assert by_columns == {f: {} for f in facets.FACETS}  # "nowhere"
+    assert by_columns == {f: {} for f in facets.COUNTED}  # "nowhere"
+
+
+def test_the_columns_count_months_and_translations(varied):
+    by = columns.tallies(
+        np.unique(columns.matched_ids(Article.objects.search("").ids_sql)),
+        version=cache.data_version(),
+    )
+    # Dated to the day or the month only: the Dutch article is dated by its year alone.
+    assert by["month"] == {202506: 2, 202401: 1, 202303: 1}
+    assert by["translated"] == {True: 2}  # the original and its translation
+    search = Article.objects.search("tarif*")
+    assert search.months() == {202506: 2, 202401: 1}
+    assert search.facets()["translated"] == [
+        {"value": "yes", "label": "Has a translation", "count": 2}
+    ]
+    for flag, expected in ((True, 2), (False, 4)):
+        keep = columns.allowed(selector.Filters(translated=flag), version=cache.data_version())
+        assert np.count_nonzero(keep) == expected
+        assert Article.objects.translated(flag).count() == expected
 
 
 def test_the_facets_follow_every_change_to_the_data(varied):
@@ -161,6 +195,11 @@ FILTER_CASES = [
     {"date_from": ["2025-06-20"], "date_to": ["2025-06-10"]},  # the end is left out
     {"language": ["fr"], "date_from": ["2025-01-01"], "source": ["Le Monde"]},
     {"language": ["fr"], "date_from": ["garbage"]},  # the date is left out: invalid
+    {"year": ["2025"]},
+    {"year": ["2025"], "date_from": ["2025-06-10"]},
+    {"year": ["2024"], "date_to": ["2025-06-10"]},
+    {"translated": ["yes"]},
+    {"translated": ["no"], "language": ["fr"]},
 ]
 
 

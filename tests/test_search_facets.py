@@ -55,6 +55,7 @@ def test_facets_count_the_matches_of_a_query(faceted):
             {"value": "Reuters", "label": "Reuters", "count": 1},
             {"value": "", "label": "Unknown source", "count": 1},
         ],
+        "translated": [],
     }
 
 

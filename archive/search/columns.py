@@ -7,7 +7,9 @@ indexed by its id: language, year and source, and for each topic and event the i
 articles. A search reads its matches' ids from the database as one string and tallies them
 with numpy, the way a search engine counts from its column store. The same arrays (with each
 date's precision) apply the reader's filters to a query's matches when they keep many
-articles (`allowed`, `kept`; see results.Search.matched_ids).
+articles (`allowed`, `kept`; see results.Search.matched_ids). Which articles have another
+language version is kept too, and each dated article's month, for the chart of matches per
+month.
 
 The arrays are built from the facets index in one grouped reading the first time a search
 needs them after the data changed; a search whose data changed while they were read is
@@ -35,6 +37,7 @@ class Columns:
     source: np.ndarray  # the source's place in `sources`
     sources: list
     tagged: dict  # ("topic" or "event", its id) -> the ids of its articles
+    translated: np.ndarray  # True for an article with another language version
 
 
 PRECISIONS = [DatePrecision.DAY, DatePrecision.MONTH, DatePrecision.YEAR, DatePrecision.UNKNOWN]
@@ -72,7 +75,11 @@ def tallies(ids, *, version):
         "source": {columns.sources[place]: n for place, n in _tally(columns.source[ids]).items()},
         "topic": {},
         "event": {},
+        "translated": {},
+        "month": _months(columns, ids),
     }
+    if translated := int(np.count_nonzero(columns.translated[ids])):
+        by["translated"] = {True: translated}
     matched = np.zeros(len(columns.language), bool)
     matched[ids] = True
     for (facet, pk), articles in columns.tagged.items():
@@ -94,12 +101,14 @@ def allowed(filters, *, version):
     if filters.sources:
         places = [place for place, name in enumerate(columns.sources) if name in filters.sources]
         keep &= np.isin(columns.source, places)
+    # Every topic and every event asked for, as the filters' chained joins keep them.
     for facet, pks in (("topic", filters.topics), ("event", filters.events)):
-        if pks:
+        for pk in pks:
             tagged = np.zeros(len(keep), bool)
-            for pk in pks:
-                tagged[columns.tagged.get((facet, pk), _NONE)] = True
+            tagged[columns.tagged.get((facet, pk), _NONE)] = True
             keep &= tagged
+    if filters.translated is not None:
+        keep &= columns.translated if filters.translated else ~columns.translated
     day = columns.day
     if filters.date_to is not None:
         keep &= (day > 0) & (day <= _number(filters.date_to))
@@ -116,6 +125,15 @@ def allowed(filters, *, version):
 
 
 _NONE = np.zeros(0, np.int64)
+
+
+def _months(columns, ids):
+    """{yyyymm: count} of the articles `ids` dated to the day or the month: an article
+    dated only by its year belongs to no month."""
+    precise = columns.precision[ids] <= PRECISIONS.index(DatePrecision.MONTH)
+    dated = columns.day[ids][precise & (columns.day[ids] > 0)]
+    months, counts = np.unique(dated // 100, return_counts=True)
+    return dict(zip(months.tolist(), counts.tolist(), strict=True))
 
 
 def kept(ids, keep):
@@ -206,6 +224,10 @@ def _build():
                 "GROUP BY 1"
             )
             tagged.update(((facet, pk), _parsed(ids)) for pk, ids in cursor.fetchall())
+        cursor.execute(
+            "SELECT id, translation_of_id FROM archive_article WHERE translation_of_id IS NOT NULL"
+        )
+        versions = np.array(cursor.fetchall(), np.int64).reshape(-1, 2)
     language = np.full(size, -1, np.int32)
     year = np.zeros(size, np.int16)
     day = np.zeros(size, np.int32)
@@ -220,7 +242,9 @@ def _build():
         day[ids] = _parsed(days.replace("-", ""))
         precision[ids] = _parsed(precisions)
         source[ids] = places.setdefault(source_name, len(places))
-    return Columns(language, year, day, precision, source, list(places), tagged)
+    translated = np.zeros(size, bool)
+    translated[versions[versions < size]] = True  # an original and each of its translations
+    return Columns(language, year, day, precision, source, list(places), tagged, translated)
 
 
 _PRECISION = (

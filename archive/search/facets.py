@@ -11,7 +11,16 @@ from django.db.models import Max
 from archive.models import Article, Event, Language, Topic
 from archive.search.backends import backend_for
 
-FACETS = ("language", "topic", "event", "year", "source")
+FACETS = ("language", "topic", "event", "year", "source", "translated")
+# What is counted: the facets, and the matches per month for the chart of attention over time.
+COUNTED = (*FACETS, "month")
+# Only the articles dated to the day or the month count in a month.
+IN_A_MONTH = "date_precision IN ('day', 'month')"
+# An article with another language version: a translation, or an original of one.
+TRANSLATED = (
+    "(archive_article.translation_of_id IS NOT NULL OR archive_article.id IN "
+    "(SELECT translation_of_id FROM archive_article WHERE translation_of_id IS NOT NULL))"
+)
 
 
 def most_of_archive(count):
@@ -43,32 +52,45 @@ def facet_counts(ids_sql, *, most=False, unique=False):
     if unique and backend.keeps_named_subqueries:
         # Joined: PostgreSQL would look a kept subquery's ids up one by one with IN.
         matched = f"WITH matched(id) AS ({sql}) "
-        article_rows = f"{table} JOIN matched ON matched.id = {table}.id"
+
+        def article_rows(condition="1 = 1"):
+            return f"{table} JOIN matched ON matched.id = {table}.id WHERE {condition}"
 
         def tagged_rows(through):
             return f"{through} JOIN matched ON matched.id = {through}.article_id"
     else:
         # Found again for each count (on SQLite keeping them measured slower), and looked
         # up with IN, so that the joins of the reader's filters cannot count twice.
-        matched, params = "", params * (1 + len(tags))
-        article_rows = f"{table} WHERE id IN ({sql})"
+        matched = ""
+
+        def article_rows(condition="1 = 1"):
+            return f"{table} WHERE id IN ({sql}) AND {condition}"
 
         def tagged_rows(through):
             return f"{through} WHERE {tagged} IN ({sql})"
 
-    statement = (
-        f"{matched}SELECT 'article', language_id, {backend.year_sql}, source_name, "
-        f"COUNT(*) FROM {article_rows} GROUP BY 2, 3, 4"
-    )
-    for facet, through in tags.items():
-        statement += (
-            f" UNION ALL SELECT '{facet}', {facet}_id, NULL, NULL, COUNT(*) "
+    parts = [
+        f"SELECT 'article', language_id, {backend.year_sql}, source_name, COUNT(*) "
+        f"FROM {article_rows()} GROUP BY 2, 3, 4",
+        *(
+            f"SELECT '{facet}', {facet}_id, NULL, NULL, COUNT(*) "
             f"FROM {tagged_rows(through)} GROUP BY 2"
-        )
-    by = {facet: {} for facet in FACETS}
+            for facet, through in tags.items()
+        ),
+        f"SELECT 'month', {backend.month_sql}, NULL, NULL, COUNT(*) "
+        f"FROM {article_rows(IN_A_MONTH)} GROUP BY 2",
+        f"SELECT 'translated', 1, NULL, NULL, COUNT(*) FROM {article_rows(TRANSLATED)}",
+    ]
+    statement = matched + " UNION ALL ".join(parts)
+    if not matched:
+        params = params * len(parts)
+    by = {facet: {} for facet in COUNTED}
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         for kind, key, published_year, source_name, count in cursor.fetchall():
+            if kind == "translated":
+                by[kind] = {True: count} if count else {}
+                continue
             if kind != "article":
                 by[kind][key] = count
                 continue
@@ -83,7 +105,7 @@ def facet_counts(ids_sql, *, most=False, unique=False):
 
 def labelled(by):
     """{facet: [{"value", "label", "count"}]}, most frequent first, from
-    {facet: {language id, year, source name, topic or event id: count}}."""
+    {facet: {language id, year, source name, topic or event id, True: count}}."""
     languages = {
         pk: (code, name) for pk, code, name in Language.objects.values_list("pk", "code", "name_en")
     }
@@ -99,6 +121,10 @@ def labelled(by):
         "source": [
             {"value": name, "label": name or "Unknown source", "count": n}
             for name, n in by["source"].items()
+        ],
+        "translated": [
+            {"value": "yes", "label": "Has a translation", "count": n}
+            for n in by["translated"].values()
         ],
     }
     for facet, model in (("topic", Topic), ("event", Event)):

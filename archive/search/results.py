@@ -70,6 +70,11 @@ class Search:
         """{facet: [{"value", "label", "count"}]} for these matches, most frequent first."""
         return self._summary()["facets"]
 
+    def months(self):
+        """{yyyymm: count} of these matches dated to the day or the month, for a chart of
+        attention over time; those dated only by year or not at all are in no month."""
+        return self._summary()["months"]
+
     def _summary(self):
         """{"count", "facets"} and, with `candidates`, the ranking's "newest" and "headline"
         candidates, computed together and remembered together."""
@@ -152,6 +157,11 @@ class Results:
                 page_articles.append(articles[pk])
         return page_articles
 
+    def ids(self, stop=None):
+        """The matching ids in the pages' order, every one or the first `stop`: for reading
+        the matches (an export, a feed) in batches of one's own, without their snippets."""
+        return index_first(self._page_ids, 0, stop)
+
     def _articles(self, ids):
         return self.search.articles.model.objects.select_related("language").in_bulk(ids)
 
@@ -212,7 +222,7 @@ def summarise(search):
     if by is None:
         most = most_of_archive(ids.size)
         by = facet_counts(search.ids_sql, most=most, unique=search.ids_unique)
-    summary = {"count": int(ids.size), "facets": labelled(by)}
+    summary = {"count": int(ids.size), "facets": labelled(by), "months": by["month"]}
     if search.candidates:
         headline_expression, limit = search.candidates
         summary["newest"] = columns.newest(ids, limit)

@@ -36,6 +36,7 @@ class Filters:
     sources: frozenset = frozenset()  # source names
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
+    translated: bool | None = None  # with another language version, without one, or either
 
 
 def articles_search(*, queryset, text, across_languages=True, sort=None, filters=None):

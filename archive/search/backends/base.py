@@ -41,6 +41,8 @@ class SearchBackend:
     keeps_named_subqueries = False
     # SQL for the year of an article's publication date, as the facets index writes it.
     year_sql = ""
+    # SQL for the month of a publication date as a number: 202506 for June 2025.
+    month_sql = ""
     # SQL for a publication date as ISO text, '0' for none (columns._build).
     date_text_sql = ""
 

@@ -41,6 +41,7 @@ class PostgresBackend(SearchBackend):
     chooses_common_terms = True
     keeps_named_subqueries = True
     year_sql = "(CAST(EXTRACT(YEAR FROM published) AS integer))"
+    month_sql = "(CAST(to_char(published, 'YYYYMM') AS integer))"
     date_text_sql = "COALESCE(published::text, '0')"
 
     def create_sql(self):

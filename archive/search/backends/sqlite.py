@@ -21,6 +21,7 @@ class SQLiteBackend(SearchBackend):
     # Looking every match up in the wide article rows is what SQLite's planner would do.
     counts_most_from_facets_index = True
     year_sql = "(CAST(substr(published, 1, 4) AS integer))"
+    month_sql = "(CAST(substr(published, 1, 4) || substr(published, 6, 2) AS integer))"
     date_text_sql = "COALESCE(published, '0')"
 
     def create_sql(self):
