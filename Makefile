@@ -91,9 +91,15 @@ bench-stages: install-dev
 bench-search: install-dev
 	DJANGO_DEBUG=1 $(BIN)/python manage.py bench_search --settings=$(BENCH_SETTINGS) --articles $(BENCH_ARTICLES)
 
-# Debian's Chromium for the browser tests (Playwright cannot download its own here).
-browser:
+# Debian's Chromium for the browser tests (Playwright cannot download its own here), and
+# axe-core from npm for their accessibility scans, pinned in package-lock.json.
+browser: node_modules/axe-core/.installed
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+
+# Stamp file: npm ci runs again only when the lock changes or axe-core is missing.
+node_modules/axe-core/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -87,3 +87,23 @@ def tagged():
             title="Blinken visit", published=datetime.date(2024, 4, 20), topics=[taiwan]
         ),
     }
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failing browser test leaves a full-page screenshot of its page behind, named in its
+    report, so the failure can be seen as the reader would have seen it."""
+    report = yield
+    page = getattr(item, "funcargs", {}).get("page")
+    if report.when == "call" and report.failed and hasattr(page, "screenshot"):
+        from tests.browser import failure_screenshot_path
+
+        path = failure_screenshot_path(item.name)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=path, full_page=True)
+        except Exception as error:  # the test's own failure matters more
+            report.sections.append(("browser screenshot", f"none taken: {error}"))
+        else:
+            report.sections.append(("browser screenshot", str(path)))
+    return report

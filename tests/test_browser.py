@@ -5,8 +5,11 @@ import re
 import shutil
 
 import pytest
+from django.urls import NoReverseMatch, reverse
 from playwright.sync_api import expect, sync_playwright
 from pytest_django.live_server_helper import LiveServer
+
+from tests.browser import assert_accessible, browser_missing
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,10 +29,7 @@ CHROMIUM_ARGS = [
 def browser():
     chromium = shutil.which("chromium")
     if not chromium:
-        message = "Chromium is not installed; `make browser` installs Debian's package."
-        if os.environ.get("REQUIRE_BROWSER"):
-            pytest.fail(message)
-        pytest.skip(message)
+        browser_missing("Chromium is not installed; `make browser` installs Debian's package.")
     # Playwright's sync API runs an event loop in this thread; the ORM calls made by test
     # fixtures here are still synchronous, so Django's async guard must step aside.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -58,6 +58,90 @@ def page(browser):
     context = browser.new_context()
     yield context.new_page()
     context.close()
+
+
+# --- Accessibility: axe-core on every kind of page, the keyboard, a phone ---------------------
+
+# The pages a reader reaches, each by its route (None: a path of its own). A route that
+# does not exist yet is skipped rather than failed.
+PAGES = {
+    "home": ("home", []),
+    "results": ("article_list", []),
+    "article": None,
+    "not found": None,
+    "events": ("event_list", []),
+    "event": ("event_detail", ["trump-xi-call-2025-06-05"]),
+    "topics": ("topic_list", []),
+    "topic": ("topic_detail", ["rare-earths"]),
+    "languages": ("language_list", []),
+    "language": ("language_detail", ["fr"]),
+}
+
+
+def _page_path(kind, seeds):
+    if kind == "article":
+        return seeds["004"].get_absolute_url()
+    if kind == "not found":
+        return "/articles/999999/"
+    name, args = PAGES[kind]
+    try:
+        path = reverse(name, args=args)
+    except NoReverseMatch:
+        pytest.skip(f"no route {name!r} yet")
+    return f"{path}?q=rare+earths" if kind == "results" else path
+
+
+@pytest.mark.parametrize("kind", PAGES)
+def test_every_kind_of_page_passes_axe_at_wcag_22_aa(page, live_server, seeds, kind):
+    response = page.goto(f"{live_server.url}{_page_path(kind, seeds)}")
+    assert response.status == (404 if kind == "not found" else 200)
+    assert_accessible(page)
+
+
+def test_the_side_by_side_view_passes_axe_at_wcag_22_aa(page, live_server, seeds):
+    page.goto(f"{live_server.url}{seeds['004'].get_absolute_url()}")
+    beside = page.get_by_role("link", name=re.compile("side by side", re.IGNORECASE))
+    if not beside.count():
+        pytest.skip("the article page links to no side-by-side view yet")
+    beside.first.click()
+    page.wait_for_load_state()
+    assert page.locator("[lang=fr]").count()
+    assert page.locator("[lang=vi]").count()
+    assert_accessible(page)
+
+
+def test_the_keyboard_reaches_the_content_first_and_shows_where_it_is(page, live_server, seeds):
+    page.goto(f"{live_server.url}/articles/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to content")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_visible()
+    outline = skip.evaluate("link => getComputedStyle(link).outlineStyle")
+    assert outline != "none", "the focused skip link shows no outline"
+
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+    # The next Tab continues inside the content, not back in the header.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.querySelector('main').contains(document.activeElement)")
+    focused = page.evaluate(
+        "(() => { const style = getComputedStyle(document.activeElement); "
+        "return [style.outlineStyle, style.outlineWidth]; })()"
+    )
+    assert focused[0] != "none", f"focus is not visible: {focused}"
+    assert focused[1] != "0px", f"focus is not visible: {focused}"
+
+
+@pytest.mark.xfail(
+    strict=False, reason="the results page is being rebuilt to show results before filters"
+)
+def test_on_a_phone_the_first_result_is_above_the_fold(browser, live_server, seeds):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/articles/")
+    top = page.locator("article.card").first.bounding_box()["y"]
+    context.close()
+    assert top < 844, f"the first result starts at {top:.0f}px, below the fold of 844px"
 
 
 def test_a_reader_filters_by_language_and_opens_an_article(page, live_server, seeds):
