@@ -11,7 +11,7 @@ PORT ?= 8000
 BENCH_SETTINGS := benchmarks.settings
 
 .PHONY: run serve install install-dev migrate seed superuser test lint format \
-	test-sqlite test-postgres browser bench bench-ingest bench-stages bench-search clean
+	test-sqlite test-postgres browser bench bench-ingest bench-stages bench-search bench-pages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -90,6 +90,11 @@ bench-stages: install-dev
 # The corpus is loaded once per size and database and kept under var/bench.
 bench-search: install-dev
 	DJANGO_DEBUG=1 $(BIN)/python manage.py bench_search --settings=$(BENCH_SETTINGS) --articles $(BENCH_ARTICLES)
+
+# The reader's pages, cold and warm, on a corpus of their own with topics and events (kept
+# under var/bench like the search benchmark's).
+bench-pages: install-dev
+	DJANGO_DEBUG=1 $(BIN)/python manage.py bench_pages --settings=$(BENCH_SETTINGS) --articles $(BENCH_ARTICLES)
 
 # Debian's Chromium for the browser tests (Playwright cannot download its own here), and
 # axe-core from npm for their accessibility scans, pinned in package-lock.json.

@@ -3,6 +3,7 @@ import io
 import os
 import shlex
 import subprocess
+from collections import Counter
 
 from django.core.management import call_command
 
@@ -10,12 +11,14 @@ from archive.filters import ArticleFilter
 from archive.ingest.catalogue import catalogue_load
 from archive.models import Article
 from benchmarks import ingest as ingest_bench
+from benchmarks import pages as pages_bench
 from benchmarks import records
 from benchmarks import search as search_bench
 from benchmarks.corpus import COMMON, LANGUAGES, articles, write_jsonl
 from benchmarks.ingest import Run, table
 from benchmarks.management.commands import bench_search
 from benchmarks.management.commands.bench_ingest import Command as BenchIngest
+from benchmarks.management.commands.bench_pages import Command as BenchPages
 from benchmarks.stages import SUGGESTIONS, report, stage_costs
 
 
@@ -193,3 +196,80 @@ def test_a_run_that_measured_nothing_keeps_no_record(tmp_path, monkeypatch):
     monkeypatch.setattr(bench_search, "search_benchmark", lambda **_: [])
     call_command(bench_search.Command(), records=tmp_path, stdout=io.StringIO())
     assert not list(tmp_path.iterdir())
+
+
+# --- The pages benchmark --------------------------------------------------------------------
+
+
+def test_the_pages_corpus_is_the_search_corpus_with_the_catalogues_topics_and_events():
+    tagged = list(pages_bench.tagged_articles(count=200))
+    assert tagged == list(pages_bench.tagged_articles(count=200))
+    plain = list(articles(count=200, seed=pages_bench.SEED))
+    assert [record["body"] for record in tagged] == [record["body"] for record in plain]
+    topics, events = pages_bench._catalogue_slugs()
+    assert all(1 <= len(record["topics"]) <= 2 for record in tagged)
+    assert {slug for record in tagged for slug in record["topics"]} <= set(topics)
+    with_event = [record["events"][0] for record in tagged if "events" in record]
+    assert set(with_event) <= set(events)
+    assert 0.2 < len(with_event) / len(tagged) < 0.4
+    # A few large topics and events, many small ones: the first in the catalogue is largest.
+    assert Counter(with_event).most_common(1)[0][0] == events[0]
+    first_topics = Counter(slug for record in tagged for slug in record["topics"])
+    assert first_topics.most_common(1)[0][0] == topics[0]
+
+
+def test_the_pages_benchmark_times_each_page_cold_and_warm_with_its_queries(db, settings, tmp_path):
+    from archive.ingest.services import articles_load
+
+    corpus = pages_bench.write_corpus(tmp_path / "corpus.jsonl", count=30)
+    list(articles_load(paths=[pages_bench.catalogue_path()]))
+    list(articles_load(paths=[corpus]))
+    assert Article.objects.count() == 30
+
+    timings, missing = pages_bench.time_pages(repeats=2, out=lambda *_: None)
+    names = [timing.page for timing in timings]
+    assert names[0] == "home"
+    assert names[-2:] == ["article list", "search “China”"]
+    for name, route in [
+        ("event, most articles", "event_detail"),
+        ("topic, most articles", "topic_detail"),
+        ("language, most articles", "language_detail"),
+    ]:
+        assert (name in names) != (route in missing), name
+    by_name = {timing.page: timing for timing in timings}
+    assert by_name["search “China”"].path == "/articles/?q=China"
+    if "topic, most articles" in by_name:
+        assert by_name["topic, most articles"].path == "/topics/trade-and-tariffs/"
+    for timing in timings:
+        assert 0 < timing.cold_p50_ms <= timing.cold_p95_ms
+        assert 0 < timing.warm_p50_ms <= timing.warm_p95_ms
+        # A warm page asks the database no more than a cold one (the search is cached).
+        assert 0 < timing.warm_queries <= timing.cold_queries
+    assert by_name["search “China”"].warm_queries < by_name["search “China”"].cold_queries
+
+    rows = pages_bench.table(timings, articles=30, skipped=missing).splitlines()
+    assert rows[0].startswith("| database | page (30 articles) | path | cold p50 ms |")
+    assert rows[2].startswith(f"| {timings[0].database} | home | `/` | ")
+
+
+def test_a_pages_run_loads_its_corpus_once_and_keeps_its_table_out_of_docs(
+    tmp_path, monkeypatch, capsys
+):
+    """A tiny real run on SQLite, as typed on a command line, recorded in a folder of its own."""
+    monkeypatch.setattr(pages_bench, "BENCH_DIR", tmp_path / "bench")
+    folder = tmp_path / "records"
+    argv = ["manage.py", "bench_pages", "--articles", "24", "--database", "sqlite"]
+    argv += ["--repeats", "2", "--records", str(folder)]
+    BenchPages().run_from_argv(argv)
+
+    assert (tmp_path / "bench" / "pages-sqlite-24.loaded").exists()
+    [path] = folder.iterdir()
+    assert path.name.endswith("-pages-24.md")
+    text = path.read_text()
+    assert text.startswith("# Pages benchmark, 24 articles, ")
+    assert f"- command: `{shlex.join(argv)}`\n" in text
+    printed = capsys.readouterr().out
+    assert "loading 24 articles into sqlite" in printed
+    table_lines = [line for line in printed.splitlines() if line.startswith("|")]
+    assert table_lines[2].startswith("| sqlite | home | `/` | ")
+    assert "\n".join(table_lines) in text
