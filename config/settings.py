@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     # Before staticfiles, so runserver leaves static files to WhiteNoise as in production.
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Its templates write sitemap.xml (archive.sitemaps).
+    "django.contrib.sitemaps",
     "django_filters",
     "archive",
 ]

@@ -121,3 +121,22 @@ def test_the_candidates_are_the_newest_matches_and_the_newest_headline_matches(
     # then every other match, newest first.
     assert set(titles[: len(first)]) == first
     assert titles[len(first) :] == rest
+
+
+@pytest.mark.parametrize(
+    ("text", "sort"),
+    [("", "newest"), ("", "oldest"), ("tariffs", "relevance"), ("tariffs", "newest")],
+)
+def test_ids_are_every_match_in_the_order_of_the_pages(db, settings, text, sort):
+    settings.ARCHIVE_SEARCH_RANKED = 2  # past the ranked candidates too
+    for number in range(9):
+        ArticleFactory(
+            title=f"Tariffs {number}" if number % 3 == 0 else f"Report {number}",
+            body="Tariffs." if number % 2 else "Soybeans.",
+            published=None if number == 4 else datetime.date(2025, 1, 1 + number % 4),
+        )
+    results = Article.objects.search(text, sort=sort).results
+    paged = [a.pk for start in range(0, 9, 2) for a in results[start : start + 2]]
+    assert results.ids() == paged
+    assert len(paged) == results.count() == (9 if not text else 6)
+    assert results.ids(3) == paged[:3]
