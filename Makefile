@@ -100,6 +100,8 @@ bench-pages: install-dev
 # axe-core from npm for their accessibility scans, pinned in package-lock.json.
 browser: node_modules/axe-core/.installed
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+	@# Chinese and Japanese glyphs for the pages as the tests and screenshots see them.
+	@fc-list | grep -qi "Noto Sans CJK" || (apt-get update -qq && apt-get install -y -qq fonts-noto-cjk)
 
 # Stamp file: npm ci runs again only when the lock changes or axe-core is missing.
 node_modules/axe-core/.installed: package.json package-lock.json

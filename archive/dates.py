@@ -80,6 +80,25 @@ def format_partial_date(date, precision):
     return f"{date.day} {calendar.month_name[date.month]} {date.year}"
 
 
+def format_partial_range(start, end, precision):
+    """A period at its precision, its shared parts written once: "25–26 October 2025",
+    "30 April – 2 May 2025", "May – June 2025", "2019 – 2021"; one date when it ends as it
+    begins; "Date unknown" without a start."""
+    first = format_partial_date(start, precision)
+    if start is None or end is None or precision == DatePrecision.UNKNOWN:
+        return first
+    last = format_partial_date(end, precision)
+    if last == first:
+        return first
+    if precision == DatePrecision.YEAR or start.year != end.year:
+        return f"{first} – {last}"
+    if precision == DatePrecision.MONTH:
+        return f"{calendar.month_name[start.month]} – {last}"
+    if start.month == end.month:
+        return f"{start.day}–{last}"
+    return f"{start.day} {calendar.month_name[start.month]} – {last}"
+
+
 def format_partial_iso(date, precision):
     """Machine-readable with the precision kept: "2025-06-05", "2025-06", "2025" or ""."""
     if date is None or precision == DatePrecision.UNKNOWN:

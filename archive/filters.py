@@ -102,10 +102,19 @@ class YearFilter(django_filters.Filter):
     field_class = YearField
 
 
+TRANSLATION_CHOICES = [("yes", "Has a translation"), ("no", "Has no translation")]
+
+
 class ArticleFilter(django_filters.FilterSet):
     """The reader's filters. `q` and `sort` are applied by `search()`, after the others."""
 
-    q = QueryFilter(label="Search", method="after_filters")
+    q = QueryFilter(
+        label="Search",
+        method="after_filters",
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": "Search in any language: Putin, 普京, tarifs…"}
+        ),
+    )
     sort = django_filters.ChoiceFilter(
         label="Order",
         choices=[
@@ -144,7 +153,7 @@ class ArticleFilter(django_filters.FilterSet):
     year = YearFilter(label="Year", method="filter_year")
     translated = django_filters.ChoiceFilter(
         label="Translation",
-        choices=[("yes", "Has a translation"), ("no", "Has no translation")],
+        choices=TRANSLATION_CHOICES,
         empty_label="Either",
         method="filter_translated",
     )

@@ -7,6 +7,7 @@ from archive.dates import (
     DatePrecision,
     format_partial_date,
     format_partial_iso,
+    format_partial_range,
     normalised,
     period_start,
 )
@@ -102,10 +103,7 @@ class Event(models.Model):
     def date_display(self):
         if self.start_date is None:
             return ""
-        start = format_partial_date(self.start_date, self.date_precision)
-        if self.end_date and self.end_date != self.start_date:
-            return f"{start} – {format_partial_date(self.end_date, self.date_precision)}"
-        return start
+        return format_partial_range(self.start_date, self.end_date, self.date_precision)
 
 
 class EventAlias(WordInLanguage):

@@ -3,12 +3,17 @@ from django.urls import path
 
 from archive import api, feeds
 from archive.sitemaps import SITEMAPS
-from archive.views import articles, exports, lists, site
+from archive.views import articles, browse, exports, lists, site
 
 urlpatterns = [
-    # The article list is the home page until the archive has one of its own.
-    path("", lists.article_list, name="home"),
+    path("", browse.home, name="home"),
     path("articles/", lists.article_list, name="article_list"),
+    path("events/", browse.event_list, name="event_list"),
+    path("events/<slug:slug>/", lists.event_detail, name="event_detail"),
+    path("topics/", browse.topic_list, name="topic_list"),
+    path("topics/<slug:slug>/", lists.topic_detail, name="topic_detail"),
+    path("languages/", browse.language_list, name="language_list"),
+    path("languages/<str:code>/", lists.language_detail, name="language_detail"),
     path("articles/<int:pk>/", articles.article_detail, name="article_detail_short"),
     path("articles/<int:pk>/<str:slug>/", articles.article_detail, name="article_detail"),
     path("api/articles/", api.api_article_list, name="api_article_list"),

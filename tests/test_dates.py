@@ -5,6 +5,7 @@ import pytest
 from archive.dates import (
     DatePrecision,
     format_partial_date,
+    format_partial_range,
     format_partial_iso,
     parse_partial_date,
     period_end,
@@ -68,3 +69,40 @@ def test_a_date_is_stored_at_the_start_of_its_period_with_a_precision():
     assert normalised(june, DatePrecision.YEAR) == (datetime.date(2025, 1, 1), "year")
     assert normalised(june, DatePrecision.UNKNOWN) == (june, "day")
     assert normalised(None, DatePrecision.DAY) == (None, "unknown")
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "precision", "shown"),
+    [
+        (
+            datetime.date(2025, 10, 25),
+            datetime.date(2025, 10, 26),
+            DatePrecision.DAY,
+            "25–26 October 2025",
+        ),
+        (
+            datetime.date(2025, 4, 30),
+            datetime.date(2025, 5, 2),
+            DatePrecision.DAY,
+            "30 April – 2 May 2025",
+        ),
+        (
+            datetime.date(2024, 12, 30),
+            datetime.date(2025, 1, 2),
+            DatePrecision.DAY,
+            "30 December 2024 – 2 January 2025",
+        ),
+        (
+            datetime.date(2025, 5, 1),
+            datetime.date(2025, 6, 1),
+            DatePrecision.MONTH,
+            "May – June 2025",
+        ),
+        (datetime.date(2019, 1, 1), datetime.date(2021, 1, 1), DatePrecision.YEAR, "2019 – 2021"),
+        (datetime.date(2025, 6, 5), datetime.date(2025, 6, 5), DatePrecision.DAY, "5 June 2025"),
+        (datetime.date(2025, 6, 5), None, DatePrecision.DAY, "5 June 2025"),
+        (None, None, DatePrecision.DAY, "Date unknown"),
+    ],
+)
+def test_a_period_is_written_with_its_shared_parts_once(start, end, precision, shown):
+    assert format_partial_range(start, end, precision) == shown

@@ -121,7 +121,7 @@ def test_event_date_display_covers_a_range():
     event = EventFactory.build(
         start_date=datetime.date(2025, 10, 25), end_date=datetime.date(2025, 10, 26)
     )
-    assert event.date_display == "25 October 2025 – 26 October 2025"
+    assert event.date_display == "25–26 October 2025"
 
 
 def test_an_editor_s_change_is_recorded_for_the_fields_the_editor_owns():

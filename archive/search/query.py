@@ -155,6 +155,23 @@ def _combine(clauses, notes):
     return required, excluded
 
 
+def understood(query):
+    """The query as it is searched for, in words: folded (accents and case gone), phrases
+    quoted, alternatives joined with "or", exclusions after "not"."""
+
+    def shown(node):
+        if isinstance(node, AnyOf):
+            return " or ".join(shown(option) for option in node.options)
+        text = " ".join(node.words)
+        if isinstance(node, Phrase):
+            return f"“{text}”"
+        return f"{text}*" if node.prefix else text
+
+    return ", ".join(
+        [shown(node) for node in query.required] + [f"not {shown(n)}" for n in query.excluded]
+    )
+
+
 # --- Across languages -----------------------------------------------------------------------
 
 

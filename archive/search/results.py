@@ -34,6 +34,7 @@ class Search:
     sort: str = "newest"
     wanted: Wanted = field(default_factory=Wanted)
     version: str = ""  # the data version the answers are for (archive.search.cache)
+    understood: str = ""  # the query as searched for (query.understood), for the reader
     ids_sql: tuple | None = None  # (sql, params) selecting the matching ids
     ids_unique: bool = False  # whether ids_sql gives each id once (the index's matches do)
     # Relevance order: (headline query, how many) for the summary to pick the ranking's

@@ -17,7 +17,7 @@ from django.db.models.expressions import RawSQL
 from archive.search import cache
 from archive.search.backends import backend_for
 from archive.search.documents import common_terms
-from archive.search.query import expand, parse
+from archive.search.query import expand, parse, understood
 from archive.search.results import Search, ids_sql
 from archive.search.snippets import wanted_terms
 from archive.search.thesaurus import thesaurus
@@ -58,7 +58,7 @@ def articles_search(*, queryset, text, across_languages=True, sort=None, filters
     if parsed.is_empty:
         notes = [*parsed.notes, "There was nothing to search for."]
         return Search(queryset.none(), notes, sort=sort, version=version)
-    expansions = []
+    expansions, as_understood = [], understood(parsed)
     if across_languages:
         # Read for every search otherwise: a good part of an answer from the cache.
         labels = cache.remembered(("thesaurus",), thesaurus, version=version)
@@ -71,7 +71,15 @@ def articles_search(*, queryset, text, across_languages=True, sort=None, filters
         excluded = backend.written_any(parsed.excluded, common=common)
         matches = queryset.exclude(pk__in=RawSQL(*backend.matching_sql(excluded)))
         sort = "newest" if sort == "relevance" else sort
-        return Search(matches, notes, expansions, sort=sort, wanted=wanted, version=version)
+        return Search(
+            matches,
+            notes,
+            expansions,
+            sort=sort,
+            wanted=wanted,
+            version=version,
+            understood=as_understood,
+        )
     expression, headline_expression, alternatives = backend.written(
         parsed.required, parsed.excluded, common=common
     )
@@ -84,6 +92,7 @@ def articles_search(*, queryset, text, across_languages=True, sort=None, filters
         sort=sort,
         wanted=wanted,
         version=version,
+        understood=as_understood,
         ids_sql=matching,
         ids_unique=True,
         filtered=(

@@ -1,27 +1,105 @@
+"""The results page, and the listing pages that are the results page with one filter set by
+their path: a topic's, an event's, a language's."""
+
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.http import QueryDict
+from django.shortcuts import get_object_or_404, render
 
+from archive import listing
+from archive.charts import month_chart
+from archive.feeds import feed_link
 from archive.filters import ArticleFilter
-from archive.models import Article
+from archive.models import Article, Event, Language, Topic
 
 
 def article_list(request):
-    filterset = ArticleFilter(request.GET, queryset=Article.objects.all())
+    return _results(request, template="archive/article_list.html")
+
+
+def topic_detail(request, slug):
+    topic = get_object_or_404(Topic, slug=slug)
+    return _results(
+        request,
+        template="archive/topic_detail.html",
+        fixed=("topic", topic.slug),
+        topic=topic,
+        feed=feed_link("topic", topic),
+    )
+
+
+def event_detail(request, slug):
+    event = get_object_or_404(Event.objects.prefetch_related("aliases__language"), slug=slug)
+    return _results(
+        request,
+        template="archive/event_detail.html",
+        fixed=("event", event.slug),
+        event=event,
+        feed=feed_link("event", event),
+    )
+
+
+def language_detail(request, code):
+    language = get_object_or_404(Language, code=code)
+    return _results(
+        request,
+        template="archive/language_detail.html",
+        fixed=("language", language.code),
+        language=language,
+    )
+
+
+def _results(request, *, template, fixed=None, **context):
+    """The results page for the request's filters and, with `fixed` (name, value), the
+    page's own filter."""
+    data = _with_fixed(request.GET, fixed)
+    filterset = ArticleFilter(data, queryset=Article.objects.all())
     search = filterset.search()
+    params = listing.link_params(request.GET, filterset.form)
     requested = request.GET.get("page")
     page = Paginator(search.results, settings.ARCHIVE_PAGE_SIZE).get_page(requested)
+    chips = listing.active_filters(filterset.form, params)
+    count = page.paginator.count
+    export_query = listing.query_string(_with_fixed(params, fixed))[1:]
+    # A topic's or an event's page follows its own feed; any other list, its search's.
+    context.setdefault("feed", feed_link("search", query=export_query))
     return render(
         request,
-        "archive/article_list.html",
+        template,
         {
             "filter": filterset,
             "search": search,
+            "params": params,
             "page": page,
             "page_note": _page_note(requested, page, refused="page" in filterset.form.errors),
-            "facets": search.facets(),
+            "facets": listing.facet_links(search.facets(), params, fixed=fixed),
+            "chips": chips,
+            "clear_url": "?",
+            "chart": month_chart(search.months()) if count else None,
+            "suggestions": _suggestions(request, chips, fixed) if not count else [],
+            "export_query": export_query,
+            **context,
         },
     )
+
+
+def _with_fixed(params, fixed):
+    if not fixed:
+        return params
+    data = params.copy() if isinstance(params, QueryDict) else QueryDict(mutable=True)
+    name, value = fixed
+    data.setlist(name, [value, *(v for v in data.getlist(name) if v != value)])
+    return data
+
+
+def _suggestions(request, chips, fixed):
+    """What each filter's removal would show, when nothing matched."""
+
+    def count_without(url):
+        data = _with_fixed(QueryDict(url[1:]), fixed)
+        return ArticleFilter(data, queryset=Article.objects.all()).search().count()
+
+    return listing.suggestions(chips[: listing.MOST_SUGGESTIONS], count_without=count_without)
 
 
 def _page_note(requested, page, *, refused):

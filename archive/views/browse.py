@@ -1,0 +1,69 @@
+"""The ways into the archive besides a search: the home page, and the indexes of events,
+topics and languages, each counted from the archive-wide search (cached per data version)."""
+
+from itertools import groupby
+
+from django.http import QueryDict
+from django.shortcuts import render
+
+from archive.charts import month_chart
+from archive.feeds import feed_link
+from archive.models import Article, Event, Language, Topic
+
+LATEST_ARTICLES = 8
+RECENT_EVENTS = 5
+
+
+def home(request):
+    everything = Article.objects.search("")
+    facets = everything.facets()
+    return render(
+        request,
+        "archive/home.html",
+        {
+            "total": everything.count(),
+            "languages": facets["language"],
+            "topics": facets["topic"],
+            "latest": Article.objects.newest_first().select_related("language")[:LATEST_ARTICLES],
+            "events": _counted(Event.objects.all()[:RECENT_EVENTS], facets["event"]),
+            "chart": month_chart(everything.months()),
+            "feed": feed_link("latest"),
+            "params": QueryDict(),  # the chart's links start from no filter
+        },
+    )
+
+
+def event_list(request):
+    events = _counted(Event.objects.all(), Article.objects.search("").facets()["event"])
+    years = [
+        (year, list(group))
+        for year, group in groupby(
+            events, key=lambda e: e.start_date.year if e.start_date else None
+        )
+    ]
+    return render(request, "archive/event_list.html", {"years": years, "count": len(events)})
+
+
+def topic_list(request):
+    topics = _counted(Topic.objects.all(), Article.objects.search("").facets()["topic"])
+    return render(request, "archive/topic_list.html", {"topics": topics})
+
+
+def language_list(request):
+    counts = {
+        item["value"]: item["count"] for item in Article.objects.search("").facets()["language"]
+    }
+    languages = [language for language in Language.objects.all() if counts.get(language.code)]
+    for language in languages:
+        language.article_count = counts[language.code]
+    languages.sort(key=lambda language: -language.article_count)
+    return render(request, "archive/language_list.html", {"languages": languages})
+
+
+def _counted(items, facet):
+    """`items` (topics or events) with their `article_count`, from a facet's counts."""
+    counts = {item["value"]: item["count"] for item in facet}
+    items = list(items)
+    for item in items:
+        item.article_count = counts.get(item.slug, 0)
+    return items
