@@ -16,6 +16,11 @@ urlpatterns = [
     path("languages/<str:code>/", lists.language_detail, name="language_detail"),
     path("articles/<int:pk>/", articles.article_detail, name="article_detail_short"),
     path("articles/<int:pk>/<str:slug>/", articles.article_detail, name="article_detail"),
+    path(
+        "articles/<int:pk>/<str:slug>/beside/<int:other>/",
+        articles.article_beside,
+        name="article_beside",
+    ),
     path("api/articles/", api.api_article_list, name="api_article_list"),
     # Taking results away: exports and feeds of any list, and what browsers and crawlers read.
     path("articles/export.csv", exports.articles_csv, name="articles_csv"),

@@ -219,3 +219,60 @@ def test_a_reader_sees_marked_passages_narrows_by_facet_and_reorders(page, live_
     )
     assert dates == sorted(dates)
     expect(page.get_by_label("Order")).to_have_value("oldest")
+
+
+# --- The article page: its languages, side by side, citations -------------------------------
+
+
+def test_a_reader_switches_to_the_translation_and_reads_both_side_by_side(
+    browser, live_server, seeds
+):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(f"{live_server.url}{seeds['004'].get_absolute_url()}")
+    languages = page.get_by_role("navigation", name="Languages of this article")
+    french = languages.get_by_role("link", name=re.compile("^Français"))
+    expect(french).to_have_attribute("aria-current", "page")
+
+    languages.get_by_role("link", name=re.compile("^Tiếng Việt")).click()
+    expect(page.locator("article.article")).to_have_attribute("lang", "vi")
+    expect(page.locator("h1")).to_contain_text("Cuộc điện đàm Trump-Xi")
+    vietnamese = languages.get_by_role("link", name=re.compile("^Tiếng Việt"))
+    expect(vietnamese).to_have_attribute("aria-current", "page")
+    expect(french).not_to_have_attribute("aria-current", "page")
+
+    page.get_by_role("link", name="Side by side with Français").click()
+    expect(page.locator("h1")).to_have_text("Vietnamese and French, side by side")
+    first = page.locator(".beside-row:not(.beside-heads)").first.locator(".beside-cell")
+    expect(first.nth(0)).to_have_attribute("lang", "vi")
+    expect(first.nth(0)).to_contain_text("Ngày 5/6")
+    expect(first.nth(1)).to_have_attribute("lang", "fr")
+    expect(first.nth(1)).to_contain_text("Le 5 juin")
+    left, right = first.nth(0).bounding_box(), first.nth(1).bounding_box()
+    assert right["x"] > left["x"] + left["width"] / 2  # beside each other
+    assert abs(right["y"] - left["y"]) < 2
+
+    # On a phone each pair is stacked: the French under the Vietnamese, nothing sideways.
+    page.set_viewport_size({"width": 390, "height": 844})
+    left, right = first.nth(0).bounding_box(), first.nth(1).bounding_box()
+    assert right["y"] >= left["y"] + left["height"] - 1
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    context.close()
+
+
+def test_a_reader_copies_a_citation(browser, live_server, seeds):
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    article = seeds["004"]
+    page.goto(f"{live_server.url}{article.get_absolute_url()}")
+    cite = page.get_by_role("region", name="Cite this article")
+    status = cite.get_by_role("status").nth(1)
+    expect(status).to_have_text("")
+
+    cite.get_by_role("button", name="Copy Chicago citation").click()
+    expect(status).to_have_text("Copied")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("“L'appel Trump-Xi renforce")
+    assert copied.endswith(f"June 2025. {live_server.url}/articles/{article.pk}/.")
+    expect(cite.get_by_role("button", name=re.compile("^Copy"))).to_have_count(3)
+    context.close()
