@@ -192,6 +192,10 @@ def file_name(cleaned, extension, *, today=None):
     parts += [item.slug for item in cleaned.get("topic") or ()]
     parts += [item.slug for item in cleaned.get("event") or ()]
     parts += list(cleaned.get("source") or ())
+    if cleaned.get("year"):
+        parts.append(str(cleaned["year"]))
+    if cleaned.get("translated"):
+        parts.append("translated" if cleaned["translated"] == "yes" else "untranslated")
     for bound in ("date_from", "date_to"):
         if cleaned.get(bound):
             parts.append(f"{bound.replace('_', '-')} {cleaned[bound].isoformat()}")

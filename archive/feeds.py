@@ -156,18 +156,28 @@ class EventFeed(ArticleFeed):
         )
 
 
+class _Refused(Exception):
+    def __init__(self, filterset):
+        self.filterset = filterset
+
+
 class SearchFeed(ArticleFeed):
     """The feed of /articles/ with the same parameters; a parameter that is not valid is a
     400 in plain text, as for the exports."""
 
     def __call__(self, request, *args, **kwargs):
-        filterset = _filterset(request)
-        if not filterset.is_valid():
-            return bad_parameters(filterset, "No feed")
-        return super().__call__(request, *args, **kwargs)
+        try:
+            return super().__call__(request, *args, **kwargs)
+        except _Refused as refused:
+            return bad_parameters(refused.filterset, "No feed")
 
     def get_object(self, request):
-        filterset = _filterset(request)
+        data = request.GET.copy()
+        if not data.get("sort"):
+            data["sort"] = "newest"
+        filterset = ArticleFilter(data, queryset=Article.objects.all())
+        if not filterset.is_valid():
+            raise _Refused(filterset)
         search = filterset.search()
         query = export_query(request.GET)
         return Subject(
@@ -178,13 +188,6 @@ class SearchFeed(ArticleFeed):
             request=request,
             feed_url=request.get_full_path(),
         )
-
-
-def _filterset(request):
-    data = request.GET.copy()
-    if not data.get("sort"):
-        data["sort"] = "newest"
-    return ArticleFilter(data, queryset=Article.objects.all())
 
 
 def _in_order(ids):

@@ -166,6 +166,11 @@ def test_the_file_says_what_it_holds(client, tagged):
     assert response["Content-Disposition"] == (
         f'attachment; filename="us-china-archive-articles-{today}.json"'
     )
+    response = client.get("/articles/export.csv?topic=trade&year=2025&translated=no&sort=oldest")
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="us-china-archive-articles-trade-2025-untranslated-oldest-first-'
+        f'{today}.csv"'
+    )
     response = client.get("/articles/export.json?q=普京")
     assert response["Content-Disposition"] == (
         f"attachment; filename*=utf-8''us-china-archive-articles-%E6%99%AE%E4%BA%AC-{today}.json"
