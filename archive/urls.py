@@ -13,7 +13,7 @@ urlpatterns = [
     path("topics/", browse.topic_list, name="topic_list"),
     path("topics/<slug:slug>/", lists.topic_detail, name="topic_detail"),
     path("languages/", browse.language_list, name="language_list"),
-    path("languages/<str:code>/", lists.language_detail, name="language_detail"),
+    path("languages/<slug:code>/", lists.language_detail, name="language_detail"),
     path("articles/<int:pk>/", articles.article_detail, name="article_detail_short"),
     path("articles/<int:pk>/<str:slug>/", articles.article_detail, name="article_detail"),
     path(

@@ -304,7 +304,15 @@ def test_a_language_page_lists_the_articles_in_it(client, tagged):
 
 
 @pytest.mark.parametrize(
-    "path", ["/topics/nope/", "/events/nope/", "/languages/xx/", "/topics/%00/"]
+    "path",
+    [
+        "/topics/nope/",
+        "/events/nope/",
+        "/languages/xx/",
+        "/topics/%00/",
+        "/languages/%00/",
+        "/events/x%1B/",
+    ],
 )
 def test_an_unknown_topic_event_or_language_is_a_404(client, tagged, path):
     response = client.get(path)
