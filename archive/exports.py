@@ -67,6 +67,7 @@ def article_batches(ids, *, absolute, batch_size=None):
         batch = ids[start : start + batch_size]
         articles = (
             Article.objects.filter(pk__in=batch)
+            .order_by()  # put in the ids' order below
             .select_related("language")
             .only(
                 "pk",
@@ -110,11 +111,11 @@ def _tags(through, name, articles):
     """{article id: [{"slug", "name"}]} of the topics or events of `articles`, by name."""
     rows = (
         through.objects.filter(article_id__in=list(articles))
-        .order_by(f"{name}__name", f"{name}__slug")
-        .values_list("article_id", f"{name}__slug", f"{name}__name")
+        .order_by()  # sorted here: ordered by name, a planner may walk the names' index
+        .values_list("article_id", f"{name}__name", f"{name}__slug")
     )
     tags = {}
-    for article_id, slug, tag_name in rows:
+    for article_id, tag_name, slug in sorted(rows):
         tags.setdefault(article_id, []).append({"slug": slug, "name": tag_name})
     return tags
 
