@@ -1,9 +1,13 @@
 """The pages as a reader sees them, in Debian's Chromium driven by Playwright."""
 
+import csv
+import io
 import os
+import pathlib
 import re
 import shutil
 
+import feedparser
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect, sync_playwright
@@ -298,3 +302,38 @@ def test_a_reader_copies_a_citation(browser, live_server, seeds):
     assert copied.endswith(f"June 2025. {live_server.url}/articles/{article.pk}/.")
     expect(cite.get_by_role("button", name=re.compile("^Copy"))).to_have_count(3)
     context.close()
+
+
+# --- Taking results away ------------------------------------------------------------------
+
+
+def test_a_reader_downloads_the_csv_of_a_search_with_every_match(page, live_server, seeds):
+    page.goto(f"{live_server.url}/articles/?q=rare+earths")
+    count = int(page.locator(".result-count").inner_text().split()[0])
+    assert count == 3
+    with page.expect_download() as download:
+        page.get_by_role("link", name="CSV", exact=True).click()
+    assert download.value.suggested_filename.endswith(".csv")
+    text = pathlib.Path(download.value.path()).read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == count
+    shown = page.locator("article.card h2 a").evaluate_all("links => links.map(a => a.text)")
+    assert [row["title"] for row in rows] == shown  # every row, in the page's order
+
+
+def test_a_reader_finds_the_feed_of_a_topic_to_subscribe_to(page, live_server, seeds):
+    page.goto(f"{live_server.url}/topics/rare-earths/")
+    count = int(page.locator(".result-count").inner_text().split()[0])
+    advertised = page.locator('link[rel="alternate"][type="application/atom+xml"]')
+    expect(advertised).to_have_count(1)
+    href = advertised.get_attribute("href")
+    assert href == "/topics/rare-earths/feed.atom"
+    response = page.request.get(f"{live_server.url}{href}")
+    assert response.headers["content-type"].startswith("application/atom+xml")
+    feed = feedparser.parse(response.body())
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert len(feed.entries) == count
+    shown = page.locator("article.card h2").evaluate_all("titles => titles.map(h => h.lang)")
+    assert sorted(entry.title_detail.language for entry in feed.entries) == sorted(shown)
+    page.goto(feed.entries[0].link)
+    expect(page.locator("h1")).to_have_text(feed.entries[0].title)
