@@ -172,9 +172,11 @@ class Results:
         ordered = articles.oldest_first() if search.sort == "oldest" else articles.newest_first()
         ordered = ordered.values_list("pk", flat=True)
         if search._ranked is None:
-            if search.ids_unique:
-                # The matches of a query, put in date order in memory: the database would
-                # have to find them all before it could walk the dates.
+            if search.ids_unique or search._ids is not None:
+                # The matches of a query, or articles already read for their count and
+                # facets, put in date order in memory: the database would have to find
+                # them all before it could walk the dates (PostgreSQL's date index cannot
+                # give newest first with the undated last, and it sorts them all).
                 page = columns.in_date_order(
                     search.matched_ids(),
                     version=search.version,

@@ -24,7 +24,8 @@ def home(request):
             "total": everything.count(),
             "languages": facets["language"],
             "topics": facets["topic"],
-            "latest": Article.objects.newest_first().select_related("language")[:LATEST_ARTICLES],
+            # A page of the search that counted them, cached per data version.
+            "latest": everything.results[:LATEST_ARTICLES],
             "events": _counted(Event.objects.all()[:RECENT_EVENTS], facets["event"]),
             "chart": month_chart(everything.months()),
             "feed": feed_link("latest"),
