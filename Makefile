@@ -77,7 +77,7 @@ test-postgres: install-dev
 # Benchmarks (never part of `make test`): BENCH_ARTICLES=10000 make bench for a quick run.
 # Each run adds its table to a dated record under docs/benchmarks.
 BENCH_ARTICLES ?= 100000
-bench: bench-ingest bench-search
+bench: bench-ingest bench-search bench-pages
 
 bench-ingest: install-dev
 	DJANGO_DEBUG=1 $(BIN)/python manage.py bench_ingest --settings=$(BENCH_SETTINGS) --articles $(BENCH_ARTICLES)
