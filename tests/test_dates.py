@@ -5,8 +5,8 @@ import pytest
 from archive.dates import (
     DatePrecision,
     format_partial_date,
-    format_partial_range,
     format_partial_iso,
+    format_partial_range,
     parse_partial_date,
     period_end,
     period_start,
