@@ -152,3 +152,16 @@ def test_relabelling_or_removing_a_concept_renews_the_data_version(article):
     concept.delete()
     versions.append(data_version())
     assert len(set(versions)) == 3
+
+
+def test_without_a_data_version_nothing_is_remembered(settings, article):
+    """A flushed database has no version row until its next write: answers kept under the
+    empty version would be served for another database flushed the same way."""
+    settings.ARCHIVE_SEARCH_CACHE_SECONDS = 600
+    _raw("DELETE FROM archive_dataversion")
+    assert data_version() == ""
+    for _ in range(2):
+        search = Article.objects.search("tariff")
+        with CaptureQueriesContext(connection) as queries:
+            assert search.count() == 1
+        assert [q["sql"] for q in queries if "archive_search" in q["sql"]] != []

@@ -39,8 +39,10 @@ def version_renew():
 
 
 def remembered(key, compute, *, version):
-    """compute(), or what it returned before for `key` at this data version."""
-    if not settings.ARCHIVE_SEARCH_CACHE_SECONDS:
+    """compute(), or what it returned before for `key` at this data version. Without a
+    version (its row gone: a flushed database, as between transactional tests), nothing
+    is remembered: writes could not renew it, so any answer kept under it could be stale."""
+    if not settings.ARCHIVE_SEARCH_CACHE_SECONDS or not version:
         return compute()
     digest = hashlib.sha256(repr((connection.alias, version, key)).encode()).hexdigest()
     cache_key = f"archive:search:{digest}"

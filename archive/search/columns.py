@@ -46,7 +46,10 @@ _lock = threading.Lock()
 
 
 def columns_for(version):
-    """The columns at data `version`, or None when the data is no longer at that version."""
+    """The columns at data `version`, or None when the data is no longer at that version,
+    or has none (see cache.remembered)."""
+    if not version:
+        return None
     alias = connection.alias
     with _lock:
         kept = _kept.get(alias)
