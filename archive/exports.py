@@ -15,7 +15,6 @@ import csv
 import datetime
 import json
 
-from django.urls import reverse
 from django.utils.text import slugify
 
 from archive.models import Article
@@ -46,17 +45,6 @@ CSV_LIST_SEPARATOR = "; "
 # Spreadsheet apps read CSV as UTF-8 only when it starts with a byte order mark; without
 # one, Excel reads it in the local code page and Chinese or Vietnamese titles are garbled.
 BYTE_ORDER_MARK = "\ufeff"
-
-
-def export_query(params, **fixed):
-    """The urlencoded query string of `params` (a QueryDict: the current filters) for the
-    export and feed links: without `page`, as an export holds every page; `fixed` sets
-    parameters of the page itself (topic="trade" on a topic's page)."""
-    query = params.copy()
-    query.pop("page", None)
-    for name, value in fixed.items():
-        query.setlist(name, value if isinstance(value, list | tuple) else [value])
-    return query.urlencode()
 
 
 def article_batches(ids, *, absolute, batch_size=None):
@@ -208,8 +196,3 @@ def file_name(cleaned, extension, *, today=None):
         "-".join(part for part in ("us-china-archive-articles", described, day) if part)
         + f".{extension}"
     )
-
-
-def list_url(query):
-    """The article list these filters show, for the JSON header."""
-    return reverse("article_list") + (f"?{query}" if query else "")

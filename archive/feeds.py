@@ -26,9 +26,10 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.text import Truncator
 
-from archive.exports import export_query
+from archive import listing
 from archive.filters import ArticleFilter
 from archive.models import Article, Event, Topic
+from archive.text import without_control_characters
 from archive.views.exports import bad_parameters
 
 ENTRIES = 50
@@ -84,12 +85,17 @@ class ArticleFeed(Feed):
             )
         return articles
 
+    # XML refuses the control characters a loaded text may hold (an ESC from a web page):
+    # they are left out of what an entry says.
+
     def item_title(self, article):
-        return article.title  # an Atom title is text: escaping it would show the entities
+        # An Atom title is text: escaping it would show the entities.
+        return without_control_characters(article.title)
 
     def item_description(self, article):
         # Atom summaries are written as HTML; the excerpt is plain text.
-        return escape(Truncator(article.excerpt).words(SUMMARY_WORDS)) or None
+        excerpt = without_control_characters(article.excerpt)
+        return escape(Truncator(excerpt).words(SUMMARY_WORDS)) or None
 
     def item_guid(self, article):
         return article.feed_id
@@ -103,10 +109,11 @@ class ArticleFeed(Feed):
         return article.updated_at
 
     def item_author_name(self, article):
-        return article.source_name or None
+        return without_control_characters(article.source_name) or None
 
     def item_categories(self, article):
-        return [tag.name for tag in (*article.topics.all(), *article.events.all())]
+        tags = (*article.topics.all(), *article.events.all())
+        return [without_control_characters(tag.name) for tag in tags]
 
     def item_extra_kwargs(self, article):
         return {"language": article.language.code}
@@ -179,11 +186,11 @@ class SearchFeed(ArticleFeed):
         if not filterset.is_valid():
             raise _Refused(filterset)
         search = filterset.search()
-        query = export_query(request.GET)
+        params = listing.link_params(request.GET, filterset.form)
         return Subject(
-            title=search_title(request.GET.get("q", "")),
+            title=search_title(params.get("q", "")),
             subtitle="The newest articles of a search or a filtered list of the archive.",
-            link=reverse("article_list") + (f"?{query}" if query else ""),
+            link=listing.url_with(reverse("article_list"), params),
             articles=lambda: _in_order(search.results.ids(ENTRIES)),
             request=request,
             feed_url=request.get_full_path(),
@@ -198,14 +205,14 @@ def _in_order(ids):
 
 
 def search_title(q):
-    q = " ".join((q or "").split())
+    q = " ".join(without_control_characters(q or "").split())
     return f"Articles matching “{Truncator(q).chars(60)}”" if q else "Articles of this list"
 
 
 def feed_link(kind, obj=None, query=""):
     """{"url", "title"} of the feed a page advertises (base.html's `feed`): kind "latest";
     "topic" or "event" with the Topic or Event as `obj`; "search" with the urlencoded
-    filters as `query` (archive.exports.export_query)."""
+    filters as `query` (archive.listing.encoded)."""
     if kind == "latest":
         url, title = reverse("latest_feed"), "Latest articles"
     elif kind == "topic":

@@ -17,12 +17,11 @@ class ArticleFilterForm(forms.Form):
     the database with it (a topic's slug), and PostgreSQL refuses a NUL that SQLite takes,
     so the same value would be an error on one database and a miss on the other. Only the
     fields in TAKES_ANY_TEXT keep theirs: the search leaves them out and says so in its
-    notes (archive.search.query.parse), since a query is never an error.
+    notes (archive.search.query.parse), since a query is never an error. A parameter
+    repeated more than MOST_VALUES times is refused the same way.
     """
 
     TAKES_ANY_TEXT = ("q",)
-    # Not in the form shown: changing a filter starts at page 1, with the thesaurus on.
-    NOT_SHOWN = ("page", "expand")
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
@@ -38,9 +37,6 @@ class ArticleFilterForm(forms.Form):
             for name in self.refused:
                 self.data.pop(self.add_prefix(name), None)
 
-    def shown_fields(self):
-        return [field for field in self if field.name not in self.NOT_SHOWN]
-
     def clean(self):
         for name, message in self.refused.items():
             self.add_error(name, message)
@@ -51,11 +47,19 @@ class ArticleFilterForm(forms.Form):
         return cleaned
 
 
+# A parameter may repeat (?language=fr&language=nl) up to this many times: each value is a
+# condition of the search, and a URL of a thousand would only slow every database down.
+MOST_VALUES = 20
+
+
 def _refusal(data, key):
-    """Why the parameter `key` of `data` is refused, or None: any of its values (a
-    parameter may repeat) with a control character."""
+    """Why the parameter `key` of `data` is refused, or None: more than MOST_VALUES values
+    (a parameter may repeat), or any of them with a control character."""
     values = data.getlist(key) if hasattr(data, "getlist") else data.get(key)
-    for value in values if isinstance(values, list | tuple) else [values]:
+    values = values if isinstance(values, list | tuple) else [values]
+    if len(values) > MOST_VALUES:
+        return f"At most {MOST_VALUES} values at once ({len(values)} were given)."
+    for value in values:
         if isinstance(value, str) and (char := control_character(value)):
             return f"Control characters are not allowed (U+{ord(char):04X})."
     return None
@@ -135,20 +139,16 @@ class ArticleFilter(django_filters.FilterSet):
     # An article has one language (any of those asked for will do) but many topics and
     # events: asking for two keeps the articles tagged with both, as a facet narrows.
     topic = django_filters.ModelMultipleChoiceFilter(
-        field_name="topics__slug",
         queryset=Topic.objects.all(),
         to_field_name="slug",
         label="Topic",
-        distinct=True,
-        conjoined=True,
+        method="filter_tagged",
     )
     event = django_filters.ModelMultipleChoiceFilter(
-        field_name="events__slug",
         queryset=Event.objects.all(),
         to_field_name="slug",
         label="Event",
-        distinct=True,
-        conjoined=True,
+        method="filter_tagged",
     )
     year = YearFilter(label="Year", method="filter_year")
     translated = django_filters.ChoiceFilter(
@@ -233,6 +233,15 @@ class ArticleFilter(django_filters.FilterSet):
             date_to=date_to,
             translated=None if not translated else translated == "yes",
         )
+
+    def filter_tagged(self, queryset, name, value):
+        """The articles tagged with every one of `value` (topics or events): one subquery
+        each, not a join each (SQLite joins at most 64 tables)."""
+        through = Article._meta.get_field(f"{name}s").remote_field.through
+        for tag in value:
+            tagged = through.objects.filter(**{f"{name}_id": tag.pk}).values("article_id")
+            queryset = queryset.filter(pk__in=tagged)
+        return queryset
 
     def filter_published(self, queryset, name, value):
         return queryset.published_between(**{name: value})

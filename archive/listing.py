@@ -41,24 +41,42 @@ class Link:
 
 def link_params(query, form):
     """The request's parameters (`query`, a QueryDict) as the page's links carry them on:
-    only the filters' own, without those the form refused and without the page; the search
-    text as it was searched for. Nothing the page does not understand is echoed into it."""
+    only the filters' own, without those the form refused or found not valid (it names them
+    and ignores them) and without the page; the search text as it was searched for; each
+    value once, a source as it is matched (trimmed). Nothing the page does not understand is
+    echoed into it, and an export or feed link never carries a value it would refuse."""
     params = query.copy()
     for name in list(params):
-        if name not in form.fields or name in form.refused or name == "page":
+        if name not in form.fields or name in form.refused or name in form.errors:
             del params[name]
+    params.pop("page", None)
     if "q" in params:
         params.setlist("q", [without_control_characters(v) for v in params.getlist("q")])
+    for name in REPEATABLE:
+        values = [v.strip() if name == "source" else v for v in params.getlist(name)]
+        if name in params:
+            params.setlist(name, list(dict.fromkeys(v for v in values if v)))
     return params
 
 
-def query_string(params):
-    """`params` (a QueryDict) as a link's query string, without the page: a change of
-    filters starts at page 1."""
+def encoded(params):
+    """`params` (a QueryDict) urlencoded without the page: a change of filters, an export
+    and a feed start from the first."""
     params = params.copy()
     params.pop("page", None)
-    encoded = params.urlencode()
-    return f"?{encoded}" if encoded else "?"
+    return params.urlencode()
+
+
+def query_string(params):
+    """`params` as a link's query string, "?" alone for none (an empty href would keep the
+    current query)."""
+    return f"?{encoded(params)}"
+
+
+def url_with(path, params):
+    """`path` with `params` (urlencoded by `encoded`), if any."""
+    query = encoded(params)
+    return f"{path}?{query}" if query else path
 
 
 def with_value(params, name, value):
@@ -97,7 +115,11 @@ def facet_links(facets, params, *, fixed=None):
             url = without_value(params, name, value) if active else with_value(params, name, value)
             items.append(Link(item["label"], url, item["count"], active))
         if any(link.url for link in items):  # not a facet when nothing in it filters
-            links[name] = {"heading": FACET_HEADINGS[name], "links": items, "shown": SHOWN_VALUES}
+            links[name] = {
+                "heading": FACET_HEADINGS[name],
+                "links": items[:SHOWN_VALUES],
+                "more": items[SHOWN_VALUES:],
+            }
     return links
 
 

@@ -41,6 +41,8 @@ CONTROL_CHARACTER_CASES = [
         ("sort", "Order"),
         ("page", "Page"),
         ("expand", "Expand"),
+        ("year", "Year"),
+        ("translated", "Translation"),
     ]
     for value, code in [("%00", "U+0000"), ("a%00b", "U+0000"), ("x%1B", "U+001B")]
 ] + [

@@ -8,7 +8,7 @@ import json
 
 import pytest
 from django.db import connection
-from django.http import QueryDict, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
@@ -261,13 +261,6 @@ def test_the_rows_are_read_as_the_response_is_streamed(client, tagged):
         body = b"".join(response.streaming_content).decode()
     assert len(queries) == 4  # one batch
     assert body.count("\r\n") == 4
-
-
-def test_export_query_drops_the_page_and_sets_the_pages_own_parameters():
-    params = QueryDict("q=rare+earths&page=3&language=fr&language=en")
-    assert exports.export_query(params) == "q=rare+earths&language=fr&language=en"
-    assert exports.export_query(QueryDict("page=2"), topic="trade") == "topic=trade"
-    assert exports.export_query(QueryDict(""), language=["fr", "vi"]) == "language=fr&language=vi"
 
 
 def test_the_take_away_links_carry_the_filters():

@@ -66,6 +66,23 @@ def test_a_title_is_text(client):
     assert entry.summary == "A &amp; B &lt;c&gt;"
 
 
+def test_control_characters_a_loaded_text_may_hold_are_left_out_of_an_entry(client):
+    topic = TopicFactory(name="Trade\x1b")
+    ArticleFactory(
+        title="Tariffs\x1bup\x01", standfirst="A\x0cB", source_name="Wire\x1b", topics=[topic]
+    )
+    (entry,) = parsed(client.get("/feeds/latest.atom")).entries
+    assert (entry.title, entry.summary, entry.author) == ("Tariffsup", "AB", "Wire")
+    assert [tag.term for tag in entry.tags] == ["Trade"]
+
+
+@pytest.mark.parametrize("q", ["a%01b", "rare%1Bearths", "%00"])
+def test_a_searchs_feed_with_control_characters_in_its_query(client, tagged, q):
+    feed = parsed(client.get(f"/articles/feed.atom?q={q}"))
+    assert "\x1b" not in feed.feed.title
+    assert "\x01" not in feed.feed.title
+
+
 def test_at_most_fifty_entries_newest_first(client):
     for day in range(55):
         ArticleFactory(published=datetime.date(2025, 1, 1) + datetime.timedelta(days=day))

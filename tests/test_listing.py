@@ -89,3 +89,23 @@ def test_suggestions_keep_the_filters_whose_removal_shows_something():
     counts = {"?a": 0, "?b": 2, "?c": 5}
     suggested = listing.suggestions(chips, count_without=counts.__getitem__)
     assert [(link.label, link.count) for link in suggested] == [("C", 5), ("B", 2)]
+
+
+def test_values_not_valid_are_dropped_and_repeated_ones_kept_once(db, tagged):
+    query = "topic=nope&topic=trade&topic=trade&language=fr&language=fr&source=+Le+Monde+&year=x"
+    form = _form(query)
+    params = listing.link_params(QueryDict(query), form)
+    # An unknown topic makes the whole parameter not valid: named on the page, ignored.
+    assert params.urlencode() == "language=fr&source=Le+Monde"
+    chips = listing.active_filters(form, params)
+    assert [(chip.label, chip.url) for chip in chips] == [
+        ("Language: French", "?source=Le+Monde"),
+        ("Source: Le Monde", "?language=fr"),
+    ]
+
+
+def test_a_facet_shows_its_first_values_and_folds_the_rest():
+    values = [{"value": f"s{n}", "label": f"S{n}", "count": 20 - n} for n in range(11)]
+    facet = listing.facet_links({"source": values}, QueryDict(""))["source"]
+    assert [link.label for link in facet["links"]] == [f"S{n}" for n in range(8)]
+    assert [link.label for link in facet["more"]] == ["S8", "S9", "S10"]

@@ -9,7 +9,7 @@ from django.utils.html import escape
 from archive.models import Article
 from archive.text import control_character
 from tests.cases import CONTROL_CHARACTER_CASES, LIST_CASES, QUERY_CONTROL_CHARACTER_CASES
-from tests.factories import ArticleFactory, LanguageFactory
+from tests.factories import ArticleFactory, EventFactory, LanguageFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -369,3 +369,56 @@ def test_a_results_page_makes_as_many_queries_for_many_articles_as_for_few(
         language=LanguageFactory(code="en"),
     )
     assert queries() == few
+
+
+def test_a_language_page_keeps_to_its_language(client, tagged):
+    response = client.get("/languages/fr/?language=en")
+    assert titles(response) == ["L'appel Trump-Xi"]
+
+
+def test_a_facet_with_many_values_folds_those_after_the_eighth(client, db):
+    for n in range(10):
+        ArticleFactory(source_name=f"Source {n:02d}")
+    page = client.get("/articles/").content.decode()
+    facets = page.split('<nav class="facets"')[1].split("</nav>")[0]
+    folded = facets.split("<summary>2 more</summary>")[1]
+    assert re.findall(r">(Source \d\d)</a>", folded) == ["Source 08", "Source 09"]
+
+
+def test_at_most_six_filters_are_tried_when_nothing_matches(client, tagged, monkeypatch):
+    from archive import listing
+
+    tried = []
+    real = listing.suggestions
+
+    def spy(chips, *, count_without):
+        tried.extend(chip.label for chip in chips)
+        return real(chips, count_without=count_without)
+
+    monkeypatch.setattr(listing, "suggestions", spy)
+    topics = [TopicFactory(slug=f"t{n}", name=f"T{n}") for n in range(8)]
+    query = "&".join(f"topic={topic.slug}" for topic in topics)
+    page = client.get(f"/articles/?q=tariffs&{query}").content.decode()
+    assert "No articles match" in page
+    assert tried == [f"Topic: T{n}" for n in range(6)]
+
+
+def test_many_topics_and_events_at_once_are_one_condition_each(client, db):
+    tags = [TopicFactory(slug=f"t{n}") for n in range(25)] + [
+        EventFactory(slug=f"e{n}") for n in range(20)
+    ]
+    article = ArticleFactory(title="Everything", topics=tags[:25], events=tags[25:])
+    ArticleFactory(title="Almost", topics=tags[:24], events=tags[25:])
+    query = (
+        "&".join(f"topic=t{n}" for n in range(20))
+        + "&topic=t24&"
+        + "&".join(f"event=e{n}" for n in range(20))
+    )
+    response = client.get(f"/articles/?{query}")
+    assert "Topic: At most 20 values at once (21 were given)." in response.content.decode()
+    query = (
+        "&".join(f"topic=t{n}" for n in range(5, 25))
+        + "&"
+        + "&".join(f"event=e{n}" for n in range(20))
+    )
+    assert titles(client.get(f"/articles/?{query}")) == [article.title]

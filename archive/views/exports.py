@@ -8,11 +8,13 @@ file short under a 200.
 """
 
 from django.http import HttpResponse, StreamingHttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
-from archive.exports import csv_chunks, export_query, file_name, json_chunks, list_url
+from archive import listing
+from archive.exports import csv_chunks, file_name, json_chunks
 from archive.filters import ArticleFilter
 from archive.models import Article
 
@@ -39,7 +41,11 @@ def _export(request, extension):
         content_type = "text/csv; charset=utf-8; header=present"
     else:
         header = {
-            "list": absolute(list_url(export_query(request.GET))),
+            "list": absolute(
+                listing.url_with(
+                    reverse("article_list"), listing.link_params(request.GET, filterset.form)
+                )
+            ),
             "generated": timezone.now().isoformat(timespec="seconds"),
             "sort": search.sort,
             "notes": search.notes,

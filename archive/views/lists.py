@@ -60,7 +60,7 @@ def _results(request, *, template, fixed=None, **context):
     page = Paginator(search.results, settings.ARCHIVE_PAGE_SIZE).get_page(requested)
     chips = listing.active_filters(filterset.form, params)
     count = page.paginator.count
-    export_query = listing.query_string(_with_fixed(params, fixed))[1:]
+    export_query = listing.encoded(_with_fixed(params, fixed))
     # A topic's or an event's page follows its own feed; any other list, its search's.
     context.setdefault("feed", feed_link("search", query=export_query))
     return render(
@@ -83,12 +83,19 @@ def _results(request, *, template, fixed=None, **context):
     )
 
 
+# Parameters whose values any article may match one of: a page's own value replaces them.
+ANY_OF = ("language", "source")
+
+
 def _with_fixed(params, fixed):
     if not fixed:
         return params
     data = params.copy() if isinstance(params, QueryDict) else QueryDict(mutable=True)
     name, value = fixed
-    data.setlist(name, [value, *(v for v in data.getlist(name) if v != value)])
+    if name in ANY_OF:  # the page's language, not it or another
+        data.setlist(name, [value])
+    else:
+        data.setlist(name, [value, *(v for v in data.getlist(name) if v != value)])
     return data
 
 
