@@ -109,4 +109,4 @@ node_modules/axe-core/.installed: package.json package-lock.json
 	touch $@
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) var node_modules .pytest_cache .ruff_cache
