@@ -34,7 +34,7 @@ class Bar:
 @dataclass(frozen=True)
 class Chart:
     bars: list
-    ticks: list  # (x as a percentage of the width, label)
+    ticks: list  # (x as a percentage of the width, label, text-anchor)
     peak: Bar
     total: int
     by_year: bool
@@ -128,14 +128,24 @@ def _label(period, *, by_year):
 
 
 def _ticks(bars, *, by_year):
-    """The years along the axis, under their first bar, at most MOST_TICKS of them."""
+    """The labels along the axis, as (x as a percentage, label, anchor): the years under
+    their first bar, at most MOST_TICKS of them; for a span of a year or less, its first and
+    last months at its two ends."""
+
+    # Written under the drawing, which stretches, in text that does not: placed by percentage.
+    def at(x):
+        return round(x * 100 / WIDTH, 2)
+
+    if not by_year and len(bars) <= 12:
+        first, last = bars[0], bars[-1]
+        ends = [(at(first.x), first.label, "start")]
+        if last is not first:
+            ends.append((at(last.x + last.width), last.label, "end"))
+        return ends
     if by_year:
         starts = [(bar.x, bar.label) for bar in bars]
     else:
         starts = [(bar.x, str(bar.start.year)) for bar in bars if bar.start.month == 1]
-        if not starts:  # within one year: its first month
-            starts = [(bars[0].x, bars[0].label)]
-    # Written under the drawing, which stretches, in text that does not: placed by percentage.
-    starts = [(round(x * 100 / WIDTH, 2), label) for x, label in starts]
+    starts = [(at(x), label, "start") for x, label in starts]
     step = -(-len(starts) // MOST_TICKS)
     return starts[::step]

@@ -24,10 +24,19 @@ def test_every_month_between_the_first_and_the_last_has_its_place():
     assert [bar.label for bar in chart.rows] == ["November 2024", "February 2025"]
     assert chart.rows[0].start == datetime.date(2024, 11, 1)
     assert chart.rows[0].end == datetime.date(2024, 11, 30)
-    assert chart.ticks == [(round(chart.bars[2].x * 100 / WIDTH, 2), "2025")]
     assert chart.summary == (
         "6 articles by month, from November 2024 to February 2025; the most in February 2025 (4)."
     )
+    # A short span: its first and last months at its ends.
+    last = chart.bars[-1]
+    assert chart.ticks == [
+        (round(chart.bars[0].x * 100 / WIDTH, 2), "November 2024", "start"),
+        (round((last.x + last.width) * 100 / WIDTH, 2), "February 2025", "end"),
+    ]
+    # A longer one: the years under their Januaries.
+    chart = month_chart({202311: 1, 202502: 1})
+    assert [label for _, label, _ in chart.ticks] == ["2024", "2025"]
+    assert chart.ticks[0][0] == round(chart.bars[2].x * 100 / WIDTH, 2)
 
 
 def test_bars_stay_inside_the_drawing_and_a_single_article_shows():
