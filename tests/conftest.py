@@ -1,4 +1,6 @@
 import datetime
+import os
+import shutil
 
 import pytest
 from django.core.management import call_command
@@ -122,3 +124,60 @@ def pytest_runtest_makereport(item, call):
         else:
             report.sections.append(("browser screenshot", str(path)))
     return report
+
+
+# --- The browser tests' fixtures ---------------------------------------------------------
+
+# Flags that keep Chromium from calling home, which this closed network refuses noisily.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, driven by Playwright, for the browser tests (tests/browser.py has
+    their checks)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import browser_missing
+
+    chromium = shutil.which("chromium")
+    if not chromium:
+        browser_missing("Chromium is not installed; `make browser` installs Debian's package.")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made by test
+    # fixtures here are still synchronous, so Django's async guard must step aside.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_server(transactional_db):
+    """A live server that leaves /static/ to WhiteNoise, as production does.
+
+    pytest-django's own fixture serves static files through Django's finders, which know
+    nothing of the hashed names that the manifest storage puts in pages.
+    """
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer("localhost", start=False)
+    server.thread.static_handler = lambda application: application
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()

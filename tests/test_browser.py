@@ -2,67 +2,17 @@
 
 import csv
 import io
-import os
 import pathlib
 import re
-import shutil
 
 import feedparser
 import pytest
 from django.urls import reverse
-from playwright.sync_api import expect, sync_playwright
-from pytest_django.live_server_helper import LiveServer
+from playwright.sync_api import expect
 
-from tests.browser import assert_accessible, browser_missing
+from tests.browser import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-# Flags that keep Chromium from calling home, which this closed network refuses noisily.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="session")
-def browser():
-    chromium = shutil.which("chromium")
-    if not chromium:
-        browser_missing("Chromium is not installed; `make browser` installs Debian's package.")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made by test
-    # fixtures here are still synchronous, so Django's async guard must step aside.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def live_server(transactional_db):
-    """A live server that leaves /static/ to WhiteNoise, as production does.
-
-    pytest-django's own fixture serves static files through Django's finders, which know
-    nothing of the hashed names that the manifest storage puts in pages.
-    """
-    server = LiveServer("localhost", start=False)
-    server.thread.static_handler = lambda application: application
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context()
-    yield context.new_page()
-    context.close()
-
 
 # --- Accessibility: axe-core on every kind of page, the keyboard, a phone ---------------------
 
