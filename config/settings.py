@@ -4,11 +4,16 @@ DATABASE_URL          database to use; default: an SQLite file under var/ (no se
 DJANGO_DEBUG          "1"/"true" turns debug on; off by default
 DJANGO_SECRET_KEY     required when debug is off; start-up fails without it
 DJANGO_ALLOWED_HOSTS  comma-separated host names; default with debug on: localhost only
+ARCHIVE_LOGIN_FAILURE_LIMIT     failed sign-ins that lock an account or an address; default 5
+ARCHIVE_LOGIN_COOLOFF_MINUTES   how long such a lock lasts; default 30
+ARCHIVE_LOGIN_CLIENT_IP_HEADER  the request header holding the client's address behind a
+                                proxy, such as HTTP_X_REAL_IP; default none: REMOTE_ADDR
 
 The benchmarks have settings of their own on top of these (benchmarks/settings.py).
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -66,6 +71,8 @@ INSTALLED_APPS = [
     # Its templates write sitemap.xml (archive.sitemaps).
     "django.contrib.sitemaps",
     "django_filters",
+    # Failed sign-ins, and the locks they lead to (settings below).
+    "axes",
     "archive",
 ]
 
@@ -78,6 +85,16 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes first: it refuses a locked-out sign-in before any password is checked. It
+# needs the request, which every sign-in form passes; tests sign in with force_login, or
+# with client.login(request=HttpRequest(), ...).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -134,6 +151,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Sign-in throttling (django-axes): this many failures for one username, or from one address,
+# lock it for the cool-off, which each attempt during the lock starts again; a successful
+# sign-in clears the failures before the limit. `manage.py axes_reset` (or the admin's
+# "Access attempts", for superusers) lifts a lock. Failures are kept in the database, so the
+# count holds across server processes.
+AXES_FAILURE_LIMIT = int(os.environ.get("ARCHIVE_LOGIN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("ARCHIVE_LOGIN_COOLOFF_MINUTES", 30)))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "archive.accounts.lockout_response"
+# The client's address is REMOTE_ADDR, what the server saw (whether or not django-ipware is
+# installed): behind a reverse proxy that is the proxy's, and every client would share one
+# lock, so name the header the proxy sets, as a META key (HTTP_X_REAL_IP); the proxy must
+# overwrite it, or anyone could pick a fresh address for each attempt.
+ARCHIVE_LOGIN_CLIENT_IP_HEADER = os.environ.get("ARCHIVE_LOGIN_CLIENT_IP_HEADER", "").strip()
+AXES_CLIENT_IP_CALLABLE = "archive.accounts.client_ip_address"
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
