@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     # Its templates write sitemap.xml (archive.sitemaps).
     "django.contrib.sitemaps",
     "django_filters",
+    # The versions of articles, events, topics and concepts (archive.history).
+    "simple_history",
     "archive",
 ]
 
@@ -76,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: each version records the editor who made it.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
