@@ -84,7 +84,9 @@ def test_a_restored_version_is_what_search_finds_and_is_kept_on_reload(
     # The restore is an editor's change too: the history and what a reload keeps say so.
     assert article.edited_fields == ["title"]
     assert Article.history.filter(id=loaded.pk).count() == 3
-    assert Article.history.filter(id=loaded.pk).latest("history_date").history_user == admin_user
+    restored = Article.history.filter(id=loaded.pk).latest("history_date")
+    assert restored.history_user == admin_user
+    assert restored.history_change_reason.startswith("restored the version of ")
     assert loaded.pk in found("Pourparlers")
     assert loaded.pk not in found("Négociations")
 
@@ -123,3 +125,25 @@ def test_each_change_to_the_catalogue_is_a_version(admin_client, model, make, ch
     assert (delta.field, delta.new) == (*change.items(),)[0]
     name = model._meta.model_name
     assert admin_client.get(f"/admin/archive/{name}/{obj.pk}/history/").status_code == 200
+
+
+def test_a_version_s_reason_names_what_the_form_s_inlines_changed(admin_client):
+    event = EventFactory(name="Busan summit", slug="busan-summit")
+    response = admin_client.post(
+        f"/admin/archive/event/{event.pk}/change/",
+        {
+            "name": event.name,
+            "slug": event.slug,
+            "start_date": "2025-10-30",
+            "date_precision": "day",
+            "aliases-TOTAL_FORMS": "1",
+            "aliases-INITIAL_FORMS": "0",
+            "aliases-0-text": "APEC Busan",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].errors
+    assert event.aliases.get().text == "APEC Busan"
+    latest = event.history.first()
+    assert "APEC Busan" in latest.history_change_reason
+    page = admin_client.get(f"/admin/archive/event/{event.pk}/history/").content.decode()
+    assert "APEC Busan" in page

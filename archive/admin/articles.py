@@ -4,8 +4,8 @@ loader's suggested tags."""
 from django.contrib import admin, messages
 from django.db import models
 from django.utils.html import format_html, format_html_join
-from simple_history.admin import SimpleHistoryAdmin
 
+from archive.admin.history import HistoryAdmin
 from archive.models import Article, TagSuggestion
 
 
@@ -48,7 +48,7 @@ class NeedsAttentionFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(SimpleHistoryAdmin):
+class ArticleAdmin(HistoryAdmin):
     list_display = [
         "title",
         "language",

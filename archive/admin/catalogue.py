@@ -3,8 +3,8 @@ aliases, and the search thesaurus's concepts with their labels."""
 
 from django.contrib import admin
 from django.db.models import Count
-from simple_history.admin import SimpleHistoryAdmin
 
+from archive.admin.history import HistoryAdmin
 from archive.models import (
     Concept,
     ConceptLabel,
@@ -43,7 +43,7 @@ class TopicKeywordInline(admin.TabularInline):
 
 
 @admin.register(Topic)
-class TopicAdmin(CountedArticlesMixin, SimpleHistoryAdmin):
+class TopicAdmin(CountedArticlesMixin, HistoryAdmin):
     list_display = ["name", "slug", "article_count"]
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
@@ -58,7 +58,7 @@ class EventAliasInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(SimpleHistoryAdmin):
+class EventAdmin(HistoryAdmin):
     list_display = ["name", "start_date", "end_date", "date_precision", "place"]
     list_filter = ["date_precision"]
     search_fields = ["name", "slug", "place", "description", "aliases__text"]
@@ -74,7 +74,7 @@ class ConceptLabelInline(admin.TabularInline):
 
 
 @admin.register(Concept)
-class ConceptAdmin(SimpleHistoryAdmin):
+class ConceptAdmin(HistoryAdmin):
     """The search thesaurus: a search for one label also finds the others."""
 
     list_display = ["name", "kind", "labels_display"]
