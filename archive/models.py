@@ -1,7 +1,8 @@
-from django.db import connections, models
+from django.db import connections, models, router, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
 
 from archive.dates import (
     DatePrecision,
@@ -35,6 +36,8 @@ class Topic(models.Model):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
     description = models.TextField(blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -81,6 +84,8 @@ class Event(models.Model):
     )
     place = models.CharField(max_length=200, blank=True)
     description = models.TextField(blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = [F("start_date").desc(nulls_last=True), "name"]
@@ -130,6 +135,8 @@ class Concept(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.SUBJECT)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -197,6 +204,25 @@ class ArticleQuerySet(models.QuerySet):
             pk__in=Article.objects.filter(translation_of__isnull=False).values("translation_of")
         )
         return self.filter(has_version) if flag else self.exclude(has_version)
+
+    def editor_update(self, **values):
+        """Set `values` on each article here as an editor does, one save() each, in one
+        transaction; returns how many articles changed.
+
+        update() writes past save(): a reload would put back what it changed, no version of
+        it would be in the history and search would not see it. Editors' bulk changes to an
+        article's own fields come here instead.
+        """
+        changed = 0
+        with transaction.atomic(using=self.db):
+            for article in self.order_by("pk"):
+                if all(getattr(article, name) == value for name, value in values.items()):
+                    continue
+                for name, value in values.items():
+                    setattr(article, name, value)
+                article.save()
+                changed += 1
+        return changed
 
     def search(self, text, *, across_languages=True, sort=None, filters=None):
         """What a reader typed, searched: an `archive.search.results.Search`. `filters`
@@ -308,9 +334,12 @@ class Article(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ArticleQuerySet.as_manager()
+    # Every save is a version, with who made it (archive.history has what the loader records).
+    history = HistoricalRecords()
 
-    # The fields an editor owns: a change to one in the admin is noted in edited_fields
-    # (`edits_record`), and a reload of the source leaves it as the editor left it.
+    # The fields an editor owns: save() notes a change to one in edited_fields, whoever
+    # makes it (the admin, a shell, a restore from the history), but the loader
+    # (`from_source`), and a reload of the source leaves it as the editor left it.
     EDITOR_OWNED_FIELDS = frozenset(
         {
             "title",
@@ -347,8 +376,18 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, from_source=False, **kwargs):
+        """Store the article; unless the loader stores what its file says (`from_source`),
+        the fields an editor owns that differ from the stored row are noted in
+        edited_fields, which only ever grows."""
         self.normalise_date()
+        if not from_source:
+            update_fields = kwargs.get("update_fields")
+            changed = self.edits_record(
+                self._changed_from_stored(update_fields, kwargs.get("using"))
+            )
+            if changed and update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "edited_fields", "title_is_derived"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -365,13 +404,39 @@ class Article(models.Model):
 
     def edits_record(self, fields):
         """Note that an editor changed `fields` (names): those the editor owns join
-        edited_fields. Returns them."""
+        edited_fields. Returns them. save() calls it with what changed."""
         changed = set(fields) & self.EDITOR_OWNED_FIELDS
         if changed:
             self.edited_fields = sorted(set(self.edited_fields) | changed)
         if "title" in changed:
             self.title_is_derived = False
         return changed
+
+    def _changed_from_stored(self, fields, using):
+        """The editor-owned fields (of `fields`, when given) whose values differ from the
+        stored row's, which it reads: an instance may have been changed in place, or made
+        from a version in the history, so what it was loaded with cannot be trusted. Keeps
+        the stored edited_fields too: a restored version must not forget them."""
+        names = self.EDITOR_OWNED_FIELDS
+        if fields is not None:
+            names = names & set(fields)
+        if self.pk is None or not names:
+            return set()
+        attnames = {name: self._meta.get_field(name).attname for name in names}
+        using = using or router.db_for_write(type(self), instance=self)
+        stored = (
+            type(self)
+            ._base_manager.using(using)
+            .filter(pk=self.pk)
+            .values("edited_fields", *attnames.values())
+            .first()
+        )
+        if stored is None:  # a new article: nothing an editor changed yet
+            return set()
+        self.edited_fields = sorted(set(stored["edited_fields"]) | set(self.edited_fields))
+        return {
+            name for name, attname in attnames.items() if getattr(self, attname) != stored[attname]
+        }
 
     def kept_on_reload(self):
         """The attributes (attnames) a reload of the source leaves as they are: those of the

@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "django_filters",
     # Failed sign-ins, and the locks they lead to (settings below).
     "axes",
+    # The versions of articles, events, topics and concepts (archive.history).
+    "simple_history",
     "archive",
 ]
 
@@ -83,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: each version records the editor who made it.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.

@@ -42,9 +42,13 @@ def test_the_migrated_group_may_manage_exactly_the_archive_and_nothing_else():
 
 def test_every_model_of_the_archive_is_one_editors_manage():
     # A new model is left out of the editors' reach until EDITOR_MODELS names it and a
-    # migration gives the group its permissions (see migration 0013).
+    # migration gives the group its permissions (see migration 0013). The versions kept by
+    # django-simple-history are not among them: editors read and restore them through the
+    # model's own admin, with the model's permissions, and never edit a version.
     models = {
-        f"archive.{model._meta.model_name}" for model in apps.get_app_config("archive").get_models()
+        f"archive.{model._meta.model_name}"
+        for model in apps.get_app_config("archive").get_models()
+        if not model._meta.model_name.startswith("historical")
     }
     assert models == set(EDITOR_MODELS)
 

@@ -247,7 +247,10 @@ def test_a_field_changed_in_the_admin_survives_a_reload_of_the_file(admin_client
     )
     assert response.status_code == 302, response.context["adminform"].errors
     article.refresh_from_db()
-    assert article.edited_fields == [field]
+    # A year's precision moves the stored date to the year's first day: the date changed too.
+    assert article.edited_fields == {"date_precision": ["date_precision", "published"]}.get(
+        field, [field]
+    )
     edited = Article.objects.get(pk=article.pk)
 
     write(tmp_path, "talks.md", CHANGED)
@@ -265,6 +268,56 @@ def test_a_field_changed_in_the_admin_survives_a_reload_of_the_file(admin_client
         assert article.source_name == "AFP"
     if field not in ("published", "date_precision"):
         assert (article.published, article.date_precision) == (datetime.date(2025, 7, 1), "month")
+
+
+def _changed_in_a_shell(client, article, field, value):
+    setattr(article, field, value)
+    article.save()
+
+
+def _changed_in_bulk(client, article, field, value):
+    Article.objects.filter(pk=article.pk).editor_update(**{field: value})
+
+
+def _changed_by_a_restore(client, article, field, value):
+    """The editor's value was a version of its own once: restored from the history."""
+    original = getattr(article, field)
+    setattr(article, field, value)
+    article.save()
+    setattr(article, field, original)
+    article.save(from_source=True)  # as if the file had said so since
+    version = article.history.filter(**{field: value}).latest("history_date")
+    response = client.post(
+        f"/admin/archive/article/{article.pk}/history/{version.history_id}/",
+        admin_form(version.instance),
+    )
+    assert response.status_code == 302, response.context["adminform"].errors
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("title", "Un titre d'éditeur"), ("published", datetime.date(2025, 5, 1))],
+)
+@pytest.mark.parametrize(
+    "change", [_changed_in_a_shell, _changed_in_bulk, _changed_by_a_restore], ids=str
+)
+def test_a_change_made_outside_the_admin_form_survives_a_reload_of_the_file(
+    admin_client, tmp_path, change, field, value
+):
+    path = write(tmp_path, "talks.md", ORIGINAL)
+    [outcome] = load(path)
+    article = Article.objects.get(pk=outcome.article.pk)
+    change(admin_client, article, field, value)
+    article.refresh_from_db()
+    assert field in article.edited_fields
+    assert getattr(article, field) == value
+
+    write(tmp_path, "talks.md", CHANGED)
+    [reloaded] = load(path)
+    assert reloaded.status == Status.UPDATED
+    article.refresh_from_db()
+    assert getattr(article, field) == value
+    assert article.source_name == "AFP"  # the rest follows the file
 
 
 # --- Duplicates ----------------------------------------------------------------------------

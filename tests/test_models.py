@@ -146,3 +146,52 @@ def test_an_editor_s_change_is_recorded_for_the_fields_the_editor_owns():
 )
 def test_a_reload_keeps_each_edited_field_and_what_goes_with_it(edited, kept):
     assert ArticleFactory.build(edited_fields=edited).kept_on_reload() == kept
+
+
+def test_save_notes_what_changed_in_the_fields_an_editor_owns_wherever_it_is_called():
+    article = ArticleFactory(title="Trump and Xi speak")
+    assert article.edited_fields == []  # a new article: nothing to keep from a file yet
+    article = Article.objects.get(pk=article.pk)
+    article.title = "Trump and Xi speak by phone"
+    article.published = datetime.date(2025, 6, 20)
+    article.near_duplicate_of = ArticleFactory()  # the loader's, not the editor's
+    article.save()
+    article.refresh_from_db()
+    assert article.edited_fields == ["published", "title"]
+    assert not article.title_is_derived
+
+
+def test_save_notes_a_change_made_in_place_and_keeps_what_was_noted_before():
+    article = ArticleFactory(edited_fields=["source_name"])
+    article.blocks.append({"kind": "paragraph", "text": "One more."})
+    article.edited_fields = []  # as in a version from before the first edit
+    article.save()
+    article.refresh_from_db()
+    assert article.edited_fields == ["blocks", "source_name"]
+
+
+def test_save_with_update_fields_notes_and_stores_what_changed_among_them():
+    article = ArticleFactory(title="Old", standfirst="Old.")
+    article.title, article.standfirst = "New", "New."
+    article.save(update_fields=["title"])
+    article = Article.objects.get(pk=article.pk)
+    assert (article.title, article.standfirst, article.edited_fields) == ("New", "Old.", ["title"])
+
+
+def test_the_loader_s_save_notes_nothing():
+    article = ArticleFactory()
+    article.title = "From the file"
+    article.save(from_source=True)
+    article.refresh_from_db()
+    assert (article.title, article.edited_fields) == ("From the file", [])
+
+
+def test_editor_update_saves_each_article_so_that_edits_history_and_search_follow():
+    changed, same = ArticleFactory(source_name="AFP"), ArticleFactory(source_name="Reuters")
+    assert Article.objects.all().editor_update(source_name="Reuters") == 1
+    changed.refresh_from_db()
+    assert (changed.source_name, changed.edited_fields) == ("Reuters", ["source_name"])
+    assert Article.objects.get(pk=same.pk).edited_fields == []
+    assert changed.history.first().source_name == "Reuters"
+    Article.objects.filter(pk=changed.pk).editor_update(title="Zhongnanhai")
+    assert list(Article.objects.search("Zhongnanhai").articles) == [changed]

@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.db import models
 from django.utils.html import format_html, format_html_join
 
+from archive.admin.history import HistoryAdmin
 from archive.models import Article, TagSuggestion
 
 
@@ -47,7 +48,7 @@ class NeedsAttentionFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(HistoryAdmin):
     list_display = [
         "title",
         "language",
@@ -98,10 +99,6 @@ class ArticleAdmin(admin.ModelAdmin):
             '<p style="margin:0 0 .4em"><small>{}</small> {}</p>',
             ((block.get("kind", "?"), block.get("text", "")) for block in article.blocks),
         ) or format_html("<em>{}</em>", "no text")
-
-    def save_model(self, request, obj, form, change):
-        obj.edits_record(form.changed_data)  # what a reload of the source must not undo
-        super().save_model(request, obj, form, change)
 
     @admin.action(description="Confirm the suggested tags of the selected articles")
     def confirm_suggestions(self, request, queryset):

@@ -4,6 +4,7 @@ aliases, and the search thesaurus's concepts with their labels."""
 from django.contrib import admin
 from django.db.models import Count
 
+from archive.admin.history import HistoryAdmin
 from archive.models import (
     Concept,
     ConceptLabel,
@@ -42,7 +43,7 @@ class TopicKeywordInline(admin.TabularInline):
 
 
 @admin.register(Topic)
-class TopicAdmin(CountedArticlesMixin, admin.ModelAdmin):
+class TopicAdmin(CountedArticlesMixin, HistoryAdmin):
     list_display = ["name", "slug", "article_count"]
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
@@ -57,7 +58,7 @@ class EventAliasInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(HistoryAdmin):
     list_display = ["name", "start_date", "end_date", "date_precision", "place"]
     list_filter = ["date_precision"]
     search_fields = ["name", "slug", "place", "description", "aliases__text"]
@@ -73,7 +74,7 @@ class ConceptLabelInline(admin.TabularInline):
 
 
 @admin.register(Concept)
-class ConceptAdmin(admin.ModelAdmin):
+class ConceptAdmin(HistoryAdmin):
     """The search thesaurus: a search for one label also finds the others."""
 
     list_display = ["name", "kind", "labels_display"]

@@ -220,7 +220,8 @@ def translations_resolve():
         )
         if original:
             article.translation_of = original.translation_of or original
-            article.save(update_fields=["translation_of"])
+            article._change_reason = "linked to its original"
+            article.save(update_fields=["translation_of"], from_source=True)
 
 
 def _discover(paths):

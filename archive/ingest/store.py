@@ -26,6 +26,9 @@ from archive.languages import language_for_code
 from archive.models import Article, Event, TagSuggestion, Topic
 from archive.search.documents import common_terms, common_terms_held, rows_add
 
+# The reason a reload's version gives in the article's history (archive.history).
+RELOAD_REASON = "loaded again from its file"
+
 
 class Status:
     CREATED = "created"
@@ -225,7 +228,9 @@ class _ArticleWriter:
         for draft in updated:
             if draft.original is not None:
                 draft.article.translation_of_id = draft.original.article.pk
-            draft.article.save()
+            draft.article._change_reason = RELOAD_REASON
+            # What the file says, not an editor's change (Article.save).
+            draft.article.save(from_source=True)
 
         # save() indexed the updated articles (archive.search.signals); the new ones get the
         # rows their workers made of the same texts with the same functions
