@@ -94,7 +94,11 @@ class EventAdmin(admin.ModelAdmin):
             reverse("event_detail", args=[event.slug]),
         )
 
-    @admin.action(description="Merge into one event…", permissions=["change", "delete"])
+    def has_merge_permission(self, request):
+        # Merging changes one event and deletes the others.
+        return self.has_change_permission(request) and self.has_delete_permission(request)
+
+    @admin.action(description="Merge into one event…", permissions=["merge"])
     def merge_events(self, request, queryset):
         return event_merge_action(self, request, queryset)
 
