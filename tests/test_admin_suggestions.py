@@ -47,6 +47,7 @@ def test_the_form_shows_each_suggestion_with_its_words_and_two_buttons(admin_cli
     assert buttons.count("Confirm") == buttons.count("Reject") == blinken.suggestions.count()
     # Deleting would not stop the next load suggesting it again: only Reject removes one.
     assert "suggestions-0-DELETE" not in page
+    assert re.search(r'href="/static/css/admin-suggestions\.[0-9a-f]+\.css"', page)
 
 
 def test_confirm_tags_the_article_and_returns_to_its_form(admin_client, blinken):

@@ -23,6 +23,9 @@ class SuggestionInline(admin.TabularInline):
     verbose_name = "suggested tag"
     verbose_name_plural = "suggested tags"
 
+    class Media:
+        css = {"all": ["css/admin-suggestions.css"]}
+
     def has_add_permission(self, request, obj=None):
         return False
 
