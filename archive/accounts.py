@@ -21,6 +21,7 @@ EDITORS_GROUP = "Editors"
 EDITOR_MODELS = (
     "archive.article",
     "archive.tagsuggestion",
+    "archive.tagrejection",
     "archive.event",
     "archive.eventalias",
     "archive.topic",

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import connections, models, router, transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -529,3 +530,48 @@ class TagSuggestion(models.Model):
         else:
             self.article.events.add(self.event_id)
         self.delete()
+
+
+class TagRejection(models.Model):
+    """A suggested topic or event an editor turned down for an article: the loader never
+    suggests it for that article again.
+
+    Kept apart from TagSuggestion, which holds only what waits for an editor: a reload
+    replaces an article's suggestions wholesale, and every count of pending suggestions
+    stays a plain count of that table.
+    """
+
+    # The unique constraints start with the article and serve the loader's lookups.
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="rejections", db_index=False
+    )
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, null=True, blank=True)
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, null=True, blank=True)
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    rejected_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-rejected_at", "-id"]
+        verbose_name = "rejected suggestion"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(topic__isnull=False, event__isnull=True)
+                | Q(topic__isnull=True, event__isnull=False),
+                name="rejection_is_topic_or_event",
+            ),
+            models.UniqueConstraint(fields=["article", "topic"], name="rejected_topic_once"),
+            models.UniqueConstraint(fields=["article", "event"], name="rejected_event_once"),
+        ]
+
+    def __str__(self):
+        return str(self.topic or self.event)
+
+    @property
+    def tag(self):
+        return self.topic or self.event

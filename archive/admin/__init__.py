@@ -1,4 +1,4 @@
 """The editors' side of the archive, one module per concern; importing them registers each
 model's admin."""
 
-from archive.admin import articles, catalogue  # noqa: F401
+from archive.admin import articles, catalogue, suggestions  # noqa: F401

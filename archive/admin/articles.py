@@ -3,23 +3,50 @@ loader's suggested tags."""
 
 from django.contrib import admin, messages
 from django.db import models
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from archive.admin.history import HistoryAdmin
+from archive.admin.suggestions import decide_buttons, tag_display
 from archive.models import Article, TagSuggestion
 
 
 class SuggestionInline(admin.TabularInline):
+    """Each suggested tag with the words that triggered it, confirmed or rejected in a click
+    (archive.admin.suggestions). Deleting one here would not stop the next load suggesting
+    it again, so only Reject takes one away."""
+
     model = TagSuggestion
     extra = 0
-    can_delete = True
-    fields = ["topic", "event", "matched_words"]
-    readonly_fields = ["topic", "event", "matched_words"]
-    verbose_name = "suggested tag (confirm with the action on the article list, or delete)"
+    can_delete = False
+    fields = ["suggested_tag", "words", "decide"]
+    readonly_fields = fields
+    verbose_name = "suggested tag"
     verbose_name_plural = "suggested tags"
+
+    class Media:
+        css = {"all": ["css/admin-suggestions.css"]}
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("topic", "event")
+
+    @admin.display(description="tag")
+    def suggested_tag(self, suggestion):
+        return tag_display(suggestion)
+
+    @admin.display(description="words that triggered it")
+    def words(self, suggestion):
+        return ", ".join(suggestion.matched_words)
+
+    @admin.display(description="decide")
+    def decide(self, suggestion):
+        if suggestion.pk is None:
+            return ""
+        next_url = reverse("admin:archive_article_change", args=[suggestion.article_id])
+        return decide_buttons(suggestion, next_url=next_url)
 
 
 class NeedsAttentionFilter(admin.SimpleListFilter):

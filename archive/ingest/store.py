@@ -2,8 +2,9 @@
 
 `records_store` decides, for each prepared article, between created, updated, unchanged and
 duplicate; keeps every field an editor changed; links translations to their original; adds
-the tags the file's metadata names; replaces suggestions; and flags near duplicates. It does
-so with a handful of queries per batch, whatever the batch's size.
+the tags the file's metadata names; replaces suggestions, leaving out those editors rejected;
+and flags near duplicates. It does so with a handful of queries per batch, whatever the
+batch's size.
 """
 
 import copy
@@ -25,6 +26,7 @@ from archive.ingest.tagging import texts_of
 from archive.languages import language_for_code
 from archive.models import Article, Event, TagSuggestion, Topic
 from archive.search.documents import common_terms, common_terms_held, rows_add
+from archive.suggestions import rejected_tags
 
 # The reason a reload's version gives in the article's history (archive.history).
 RELOAD_REASON = "loaded again from its file"
@@ -354,6 +356,8 @@ class _ArticleWriter:
                 "article_id", "event_id"
             )
         }
+        # What editors turned down stays turned down; only a stored article can have any.
+        rejected = rejected_tags([d.article.pk for d in updated])
         suggestions = []
         for draft in drafts:
             article = draft.article
@@ -371,6 +375,10 @@ class _ArticleWriter:
                 if ("topic", article.pk, topic_id) in confirmed:
                     continue
                 if ("event", article.pk, event_id) in confirmed:
+                    continue
+                if ("topic", article.pk, topic_id) in rejected:
+                    continue
+                if ("event", article.pk, event_id) in rejected:
                     continue
                 suggestions.append((article.pk, topic_id, event_id, words_json))
         _suggestions_create(suggestions)
