@@ -392,3 +392,15 @@ def test_select_all_across_pages_tags_every_filtered_article(admin_client, tagge
     )
     assert messages_of(response) == ["2 articles tagged with the event “Summit”."]
     assert set(event.articles.all()) == {tagged["call"], tagged["talks"]}
+
+
+def test_a_long_article_is_edited_through_the_form(admin_client):
+    blocks = [{"kind": "paragraph", "text": f"Paragraph {n}."} for n in range(400)]
+    article = ArticleFactory(title="Long", blocks=blocks)
+    data = form_of(article, **{"blocks-399-text": "The last paragraph, edited."})
+    assert len(data) > 1000  # more fields than Django takes by default
+    response = admin_client.post(change_url(article), data)
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.blocks[-1]["text"] == "The last paragraph, edited."
+    assert len(article.blocks) == 400
