@@ -28,8 +28,13 @@ def row_of(html, title):
     for row in re.findall(r"<tr>.*?</tr>", html, re.S):
         if f">{title}<" in row:
             cells = re.findall(r"<t[dh] class=\"field-(\w+)[^\"]*\"[^>]*>(.*?)</t[dh]>", row, re.S)
-            return {name: re.sub(r"<[^>]+>", "", text).strip() for name, text in cells}
+            return {name: _text(cell) for name, cell in cells}
     raise AssertionError(f"no row for {title}")
+
+
+def _text(cell):
+    """A cell's text, its list items joined by " | "."""
+    return re.sub(r"<[^>]+>", "", cell.replace("</li><li>", " | ")).strip()
 
 
 # --- The list ---------------------------------------------------------------------------------
@@ -39,6 +44,7 @@ def test_each_column_shows_the_articles_date_language_tags_and_pending_suggestio
     admin_client, tagged
 ):
     call = tagged["call"]
+    call.topics.add(TopicFactory(name="Agriculture"))
     TagSuggestion.objects.create(article=call, topic=TopicFactory(name="Taiwan strait"))
     TagSuggestion.objects.create(article=call, event=EventFactory())
     html = admin_client.get(LIST).content.decode()
@@ -46,7 +52,7 @@ def test_each_column_shows_the_articles_date_language_tags_and_pending_suggestio
         "title": "L&#x27;appel Trump-Xi",
         "published_display": "June 2025",
         "language": "French",
-        "topics_display": "Trade and tariffs",
+        "topics_display": "Agriculture | Trade and tariffs",
         "events_display": "Trump–Xi phone call",
         "pending_count": "2",
     }

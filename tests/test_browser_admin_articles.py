@@ -59,7 +59,7 @@ def test_an_editor_tags_several_articles_with_an_event_in_one_action(
     page.locator(".select2-selection").click()
     page.locator(".select2-search__field").fill("Blinken")
     page.locator(".select2-results__option", has_text="Antony Blinken visits China").click()
-    page.get_by_role("button", name="Tag with an event on 3 articles").click()
+    page.get_by_role("button", name="Tag 3 articles").click()
 
     expect(page.locator(".messagelist")).to_have_text(
         "3 articles tagged with the event “Antony Blinken visits China”."

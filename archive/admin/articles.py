@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from archive.admin.blocks import BlocksField
 from archive.editing import articles_tag, articles_untag
@@ -248,6 +248,11 @@ class BulkTagForm(forms.Form):
         )
 
 
+def _one_a_line(tags):
+    items = format_html_join("", "<li>{}</li>", ((tag.name,) for tag in tags))
+    return format_html('<ul class="tag-list">{}</ul>', items) if items else ""
+
+
 def _articles(count):
     return f"{count} article" if count == 1 else f"{count} articles"
 
@@ -259,9 +264,9 @@ class ArticleAdmin(admin.ModelAdmin):
         "title",
         "published_display",
         "language",
+        "pending_count",
         "topics_display",
         "events_display",
-        "pending_count",
     ]
     list_filter = [
         NeedsAttentionFilter,
@@ -350,13 +355,13 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description="topics")
     def topics_display(self, article):
-        return ", ".join(topic.name for topic in article.topics.all())
+        return _one_a_line(article.topics.all())
 
     @admin.display(description="events")
     def events_display(self, article):
-        return ", ".join(event.name for event in article.events.all())
+        return _one_a_line(article.events.all())
 
-    @admin.display(description="pending suggestions", ordering="pending_count")
+    @admin.display(description="pending", ordering="pending_count")
     def pending_count(self, article):
         return article.pending_count
 
@@ -422,6 +427,10 @@ class ArticleAdmin(admin.ModelAdmin):
         verb = "Remove" if remove else ("Tag with" if kind == "event" else "Add")
         title = f"{verb} {'an event' if kind == 'event' else 'a topic'}"
         count = articles.count()
+        if remove:
+            submit = f"Remove from {_articles(count)}"
+        else:
+            submit = f"Tag {_articles(count)}" if kind == "event" else f"Add to {_articles(count)}"
         context = {
             **self.admin_site.each_context(request),
             "title": title,
@@ -436,7 +445,7 @@ class ArticleAdmin(admin.ModelAdmin):
             "action": request.POST.get("action", ""),
             "select_across": request.POST.get("select_across", "0"),
             "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
-            "submit": f"{title} on {_articles(count)}",
+            "submit": submit,
             "cancel_url": request.get_full_path(),
         }
         return TemplateResponse(request, "admin/archive/article/bulk_tag.html", context)

@@ -126,7 +126,7 @@ class BlocksWidget(forms.Widget):
             '<td><input type="number" step="any" class="blocks-order" name="{}order" '
             'value="{}" aria-label="Position of {}"></td>'
             '<td><select name="{}kind" aria-label="Kind of {}">{}</select></td>'
-            '<td><textarea name="{}text" rows="3" cols="80" aria-label="Text of {}">{}'
+            '<td><textarea name="{}text" rows="{}" cols="80" aria-label="Text of {}">{}'
             "</textarea></td>"
             '<td><input type="checkbox" name="{}remove" aria-label="Remove {}"{}></td>'
             "</tr>",
@@ -138,6 +138,8 @@ class BlocksWidget(forms.Widget):
             label,
             options,
             prefix,
+            # Tall enough to read a paragraph whole, as a line holds some 80 characters.
+            min(12, max(2, len(row["text"]) // 80 + 1)),
             label,
             # A textarea drops the first newline of its content: one more keeps a text's own.
             "\n" + row["text"],
