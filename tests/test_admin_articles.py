@@ -169,6 +169,23 @@ def test_the_search_keeps_to_the_filters_and_finds_a_source_file(admin_client, s
     assert listed(admin_client, "?q=001_7549e6808e136bb1") == [seeds["001"]]
 
 
+def test_the_autocomplete_of_an_original_matches_as_letters_are_typed(admin_client, seeds):
+    response = admin_client.get(
+        "/admin/autocomplete/",
+        {
+            "term": "Trump-X",
+            "app_label": "archive",
+            "model_name": "article",
+            "field_name": "translation_of",
+        },
+    )
+    assert response.status_code == 200
+    assert sorted(int(r["id"]) for r in response.json()["results"]) == sorted(
+        article.pk for article in seeds.values() if "Trump-X" in article.title
+    )
+    assert response.json()["results"]
+
+
 # --- The form ---------------------------------------------------------------------------------
 
 

@@ -282,9 +282,9 @@ class ArticleAdmin(admin.ModelAdmin):
         "date_precision",
     ]
     list_select_related = ["language"]
-    # The search box runs the archive's own search (get_search_results); these are named
-    # only because the admin shows the box when there are some.
-    search_fields = ["title"]
+    # The list's search box runs the archive's own search (get_search_results); these serve
+    # the autocomplete of an original or a near duplicate, which matches as letters are typed.
+    search_fields = ["title", "title_en", "source_path"]
     search_help_text = (
         "Searches as the public site does: words, “phrases”, OR, -exclusions, prefix*; "
         "a name also finds its other languages (Putin finds Poetin). Also matches the "
@@ -344,6 +344,10 @@ class ArticleAdmin(admin.ModelAdmin):
         text = search_term.strip()
         if not text:
             return queryset, False
+        match = request.resolver_match
+        if match is not None and match.url_name == "autocomplete":
+            # Words are not typed whole there: the archive's search would find nothing yet.
+            return super().get_search_results(request, queryset, search_term)
         matches = Article.objects.search(text).articles.order_by().values("pk")
         # The index holds the text, not where it came from: file and source are matched here.
         found = Q(pk__in=matches) | Q(source_path__icontains=text) | Q(source_name__icontains=text)
