@@ -218,6 +218,9 @@ ARCHIVE_SEARCH_RANKED = int(os.environ.get("ARCHIVE_SEARCH_RANKED", 1000))
 # How long a search answer is kept; any write to the data makes it stale at once anyway
 # (archive.search.cache). 0 turns the cache off.
 ARCHIVE_SEARCH_CACHE_SECONDS = int(os.environ.get("ARCHIVE_SEARCH_CACHE_SECONDS", 600))
+# The admin's article form sends three fields a block of text (archive.admin.blocks): Django's
+# default limit of 1,000 fields would refuse the form of an article of some 330 blocks.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 LOGGING = {
     "version": 1,
