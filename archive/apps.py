@@ -7,5 +7,5 @@ class ArchiveConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from archive import history  # noqa: F401 (connects the receivers)
+        from archive import editing, history  # noqa: F401 (connect the receivers)
         from archive.search import signals  # noqa: F401 (connects the receivers)

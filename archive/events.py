@@ -23,6 +23,8 @@ def events_merge(*, keep, merged):
     # Rows locked in a fixed order: two merges of overlapping events wait for each other.
     list(Event.objects.select_for_update().filter(pk__in=[keep.pk, *merged_ids]).order_by("pk"))
 
+    # Not an editor's change of the articles' events (Article.edited_fields): they keep the
+    # same tag under one name, and the file's events still reach them on a reload.
     through = Article.events.through
     tagged = set(
         through.objects.filter(event_id__in=[keep.pk, *merged_ids]).values_list(

@@ -353,8 +353,14 @@ class Article(models.Model):
             "date_approximate",
             "source_name",
             "source_url",
+            "topics",
+            "events",
         }
     )
+    # Of those, the relations: an editor's change to them is noted where the tags are
+    # written (archive.editing, archive.suggestions), not by save(); the
+    # loader writes the through tables in bulk, which notes nothing.
+    EDITOR_OWNED_TAGS = frozenset({"topics", "events"})
     # What an edited field takes with it on a reload: a headline an editor wrote is not
     # derived from the text, and a date and its precision are one value.
     EDITED_TOGETHER = {
@@ -413,12 +419,26 @@ class Article(models.Model):
             self.title_is_derived = False
         return changed
 
+    @classmethod
+    def tags_edits_record(cls, article_ids, field):
+        """Note that an editor changed the `field` ("topics" or "events") of the articles
+        `article_ids`, as edits_record does, in two queries whatever their number."""
+        if field not in cls.EDITOR_OWNED_TAGS:
+            raise ValueError(f"{field!r} is not a relation an editor owns.")
+        changed = []
+        for article in cls._base_manager.filter(pk__in=article_ids).only("edited_fields"):
+            if field not in article.edited_fields:
+                article.edits_record({field})
+                changed.append(article)
+        cls._base_manager.bulk_update(changed, ["edited_fields"])
+        return len(changed)
+
     def _changed_from_stored(self, fields, using):
         """The editor-owned fields (of `fields`, when given) whose values differ from the
         stored row's, which it reads: an instance may have been changed in place, or made
         from a version in the history, so what it was loaded with cannot be trusted. Keeps
         the stored edited_fields too: a restored version must not forget them."""
-        names = self.EDITOR_OWNED_FIELDS
+        names = self.EDITOR_OWNED_FIELDS - self.EDITOR_OWNED_TAGS
         if fields is not None:
             names = names & set(fields)
         if self.pk is None or not names:

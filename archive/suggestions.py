@@ -35,15 +35,14 @@ def _rows(suggestions):
 def suggestions_confirm(*, suggestions):
     """Make each of `suggestions` (a queryset or a list) a tag; returns how many."""
     rows = _rows(suggestions)
-    for relation, column, index in (
-        (Article.topics, "topic_id", 2),
-        (Article.events, "event_id", 3),
-    ):
-        through = relation.through
+    for field, column, index in (("topics", "topic_id", 2), ("events", "event_id", 3)):
+        through = getattr(Article, field).through
         through.objects.bulk_create(
             [through(article_id=row[1], **{column: row[index]}) for row in rows if row[index]],
             ignore_conflicts=True,  # tagged already, by another editor or the file
         )
+        # The editor chose the article's tags, as in its form: a reload leaves them so.
+        Article.tags_edits_record({row[1] for row in rows if row[index]}, field)
     TagSuggestion.objects.filter(pk__in=[row[0] for row in rows]).delete()
     return len(rows)
 

@@ -317,15 +317,24 @@ class _ArticleWriter:
             draft.article.pk = ids[draft.key]
 
     def _metadata_tags_add(self, drafts):
-        """Tags named in the file's own metadata are confirmed tags; unknown names warned of."""
+        """Tags named in the file's own metadata are confirmed tags; unknown names warned of.
+        An article's topics or events an editor changed (edited_fields) are left as they are.
+
+        Written to the through tables in bulk, which sends no m2m_changed: what the file
+        says is not noted as an editor's change (archive.editing)."""
         rows = {Topic: [], Event: []}
         for draft in drafts:
             metadata = draft.record.metadata
-            for model, names in ((Topic, metadata.topics), (Event, metadata.events)):
+            edited = getattr(draft.article, "edited_fields", None) or ()
+            for model, tags_field, names in (
+                (Topic, "topics", metadata.topics),
+                (Event, "events", metadata.events),
+            ):
                 for name in names:
                     tag = self.context.tag(model, name)
                     if tag:
-                        rows[model].append((draft.article.pk, tag.pk))
+                        if tags_field not in edited:
+                            rows[model].append((draft.article.pk, tag.pk))
                     elif draft.original is None:
                         warning = f"unknown {model._meta.verbose_name} {name!r} ignored"
                         draft.warnings.append(warning)
