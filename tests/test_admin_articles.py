@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from archive.admin.blocks import form_data
-from archive.models import Article, TagSuggestion
+from archive.models import Article, TagSuggestion, Topic
 from tests.factories import ArticleFactory, EventFactory, LanguageFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -383,6 +383,13 @@ def test_an_editor_who_may_only_view_articles_has_no_bulk_tagging(client, tagged
     response = action(client, "tag_with_event", [tagged["talks"]], apply="1", event=1)
     assert not tagged["talks"].events.exists()
     assert response.status_code == 200
+    # Nor may they confirm the loader's suggestions, which would tag the articles too.
+    assert 'value="confirm_suggestions"' not in html
+    TagSuggestion.objects.create(
+        article=tagged["talks"], topic=Topic.objects.get(slug="taiwan"), matched_words=["x"]
+    )
+    action(client, "confirm_suggestions", [tagged["talks"]])
+    assert not tagged["talks"].topics.filter(slug="taiwan").exists()
 
 
 def test_three_hundred_selected_articles_are_tagged_in_one_action(

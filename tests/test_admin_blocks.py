@@ -87,6 +87,15 @@ def test_what_cannot_be_stored_is_a_form_error(row, message):
     assert message in error
 
 
+@pytest.mark.parametrize("count", ["abc", "-1", ""])
+def test_a_row_count_that_is_not_one_is_a_form_error_showing_the_stored_blocks(count):
+    form = TextForm({"blocks-rows": count}, initial={"blocks": BLOCKS})
+    assert not form.is_valid()
+    assert "could not be read from the form" in form.errors["blocks"][0]
+    html = str(form["blocks"])
+    assert f'name="blocks-rows" value="{len(BLOCKS) + NEW_ROWS}"' in html
+
+
 def test_a_form_without_the_editor_leaves_the_blocks_unchanged():
     form = TextForm({"blocks": "[]"}, initial={"blocks": BLOCKS})
     assert form.is_valid()

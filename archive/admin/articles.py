@@ -18,6 +18,7 @@ from archive.admin.history import HistoryAdmin
 from archive.admin.suggestions import decide_buttons, tag_display
 from archive.editing import articles_tag, articles_untag
 from archive.models import Article, Event, Language, TagSuggestion, Topic
+from archive.suggestions import suggestions_confirm
 
 
 class SuggestionInline(admin.TabularInline):
@@ -404,13 +405,13 @@ class ArticleAdmin(HistoryAdmin):
         url = article.get_absolute_url()
         return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, url)
 
-    @admin.action(description="Confirm the suggested tags of the selected articles")
+    @admin.action(
+        description="Confirm the suggested tags of the selected articles", permissions=["change"]
+    )
     def confirm_suggestions(self, request, queryset):
-        suggestions = TagSuggestion.objects.filter(article__in=queryset).select_related("article")
-        confirmed = 0
-        for suggestion in suggestions:
-            suggestion.confirm()
-            confirmed += 1
+        confirmed = suggestions_confirm(
+            suggestions=TagSuggestion.objects.filter(article__in=queryset)
+        )
         self.message_user(request, f"{confirmed} suggested tags confirmed.", messages.SUCCESS)
 
     @admin.action(description="Tag with an event…", permissions=["change"])

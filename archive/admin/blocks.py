@@ -24,6 +24,10 @@ class Rows(list):
     widget shows again, as typed, when the form has errors."""
 
 
+# What a form whose row count is not a number brings: a form error, never the text emptied.
+UNREADABLE = "unreadable"
+
+
 def rows_of(blocks):
     """The rows that show stored `blocks`, numbered from 1."""
     return Rows(
@@ -54,10 +58,14 @@ class BlocksWidget(forms.Widget):
     def value_from_datadict(self, data, files, name):
         """The posted rows, or None when the form had no block editor in it: the field then
         leaves the stored blocks as they are (see BlocksField.has_changed)."""
-        try:
-            count = int(data.get(f"{name}-rows", ""))
-        except ValueError:
+        if f"{name}-rows" not in data:
             return None
+        try:
+            count = int(data[f"{name}-rows"])
+        except ValueError:
+            count = -1
+        if count < 0:
+            return UNREADABLE
         rows = Rows()
         for index in range(max(0, min(count, MAX_ROWS))):
             prefix = f"{name}-{index}-"
@@ -159,6 +167,11 @@ class BlocksField(forms.Field):
     def to_python(self, value):
         """[{"kind", "text"}] in the order of the rows' positions, the removed and empty rows
         left out; None when the form had no block editor."""
+        if value == UNREADABLE:
+            raise ValidationError(
+                "The text's blocks could not be read from the form: reload the page and edit "
+                "them again."
+            )
         if value is None or not isinstance(value, list):
             return value
         kept, errors = [], []
@@ -201,4 +214,6 @@ class BlocksField(forms.Field):
         return blocks != [{"kind": b.get("kind"), "text": b.get("text")} for b in initial or []]
 
     def bound_data(self, data, initial):
-        return initial if data is None else data
+        # Without the editor, or with one that could not be read, the stored blocks are
+        # shown: never an empty editor that a second save would store.
+        return initial if data is None or data == UNREADABLE else data

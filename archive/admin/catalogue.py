@@ -87,9 +87,10 @@ class EventAdmin(HistoryAdmin):
             count = event.articles.count()
         articles = reverse("admin:archive_article_changelist")
         return format_html(
-            '<a href="{}?events__id__exact={}">{} article{}</a> · <a href="{}">public page</a>',
+            # The list's own event filter, so that its sidebar shows the filter in force.
+            '<a href="{}?event={}">{} article{}</a> · <a href="{}">public page</a>',
             articles,
-            event.pk,
+            event.slug,
             count,
             "" if count == 1 else "s",
             reverse("event_detail", args=[event.slug]),
