@@ -12,8 +12,10 @@ from django.http import JsonResponse
 
 from archive.filters import ArticleFilter
 from archive.models import Article
+from archive.views import read_only
 
 
+@read_only
 def api_article_list(request):
     filterset = ArticleFilter(request.GET, queryset=Article.objects.all())
     if not filterset.is_valid():

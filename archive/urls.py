@@ -3,7 +3,7 @@ from django.urls import path
 
 from archive import api, feeds
 from archive.sitemaps import SITEMAPS
-from archive.views import articles, browse, exports, lists, site
+from archive.views import articles, browse, exports, health, lists, read_only, site
 
 urlpatterns = [
     path("", browse.home, name="home"),
@@ -25,22 +25,23 @@ urlpatterns = [
     # Taking results away: exports and feeds of any list, and what browsers and crawlers read.
     path("articles/export.csv", exports.articles_csv, name="articles_csv"),
     path("articles/export.json", exports.articles_json, name="articles_json"),
-    path("articles/feed.atom", feeds.SearchFeed(), name="articles_feed"),
-    path("feeds/latest.atom", feeds.LatestArticlesFeed(), name="latest_feed"),
-    path("topics/<slug:slug>/feed.atom", feeds.TopicFeed(), name="topic_feed"),
-    path("events/<slug:slug>/feed.atom", feeds.EventFeed(), name="event_feed"),
+    path("articles/feed.atom", read_only(feeds.SearchFeed()), name="articles_feed"),
+    path("feeds/latest.atom", read_only(feeds.LatestArticlesFeed()), name="latest_feed"),
+    path("topics/<slug:slug>/feed.atom", read_only(feeds.TopicFeed()), name="topic_feed"),
+    path("events/<slug:slug>/feed.atom", read_only(feeds.EventFeed()), name="event_feed"),
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        read_only(sitemap_views.index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        read_only(sitemap_views.sitemap),
         {"sitemaps": SITEMAPS},
         name="sitemap_section",
     ),
     path("robots.txt", site.robots_txt, name="robots_txt"),
+    path("healthz", health.healthz, name="healthz"),
     path("opensearch.xml", site.opensearch_xml, name="opensearch"),
 ]

@@ -8,8 +8,10 @@ from django.utils import timezone
 from archive.citations import citations
 from archive.models import Article
 from archive.related import related_articles
+from archive.views import read_only
 
 
+@read_only
 def article_detail(request, pk, slug=None):
     article = get_object_or_404(
         Article.objects.select_related("language").prefetch_related("topics", "events"), pk=pk
@@ -36,6 +38,7 @@ def article_detail(request, pk, slug=None):
     )
 
 
+@read_only
 def article_beside(request, pk, slug, other):
     """The article and one of its other language versions in two columns, block by block."""
     article = get_object_or_404(Article.objects.select_related("language"), pk=pk)

@@ -9,11 +9,13 @@ from django.shortcuts import render
 from archive.charts import month_chart
 from archive.feeds import feed_link
 from archive.models import Article, Event, Language, Topic
+from archive.views import read_only
 
 LATEST_ARTICLES = 8
 RECENT_EVENTS = 5
 
 
+@read_only
 def home(request):
     everything = Article.objects.search("")
     facets = everything.facets()
@@ -34,6 +36,7 @@ def home(request):
     )
 
 
+@read_only
 def event_list(request):
     events = _counted(Event.objects.all(), Article.objects.search("").facets()["event"])
     years = [
@@ -45,11 +48,13 @@ def event_list(request):
     return render(request, "archive/event_list.html", {"years": years, "count": len(events)})
 
 
+@read_only
 def topic_list(request):
     topics = _counted(Topic.objects.all(), Article.objects.search("").facets()["topic"])
     return render(request, "archive/topic_list.html", {"topics": topics})
 
 
+@read_only
 def language_list(request):
     counts = {
         item["value"]: item["count"] for item in Article.objects.search("").facets()["language"]

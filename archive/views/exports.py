@@ -11,20 +11,20 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_safe
 
 from archive import listing
 from archive.exports import csv_chunks, file_name, json_chunks
 from archive.filters import ArticleFilter
 from archive.models import Article
+from archive.views import read_only
 
 
-@require_safe
+@read_only
 def articles_csv(request):
     return _export(request, "csv")
 
 
-@require_safe
+@read_only
 def articles_json(request):
     return _export(request, "json")
 

@@ -11,12 +11,15 @@ from archive.charts import month_chart
 from archive.feeds import feed_link
 from archive.filters import ArticleFilter
 from archive.models import Article, Event, Language, Topic
+from archive.views import read_only
 
 
+@read_only
 def article_list(request):
     return _results(request, template="archive/article_list.html")
 
 
+@read_only
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
     return _results(
@@ -28,6 +31,7 @@ def topic_detail(request, slug):
     )
 
 
+@read_only
 def event_detail(request, slug):
     event = get_object_or_404(Event.objects.prefetch_related("aliases__language"), slug=slug)
     return _results(
@@ -39,6 +43,7 @@ def event_detail(request, slug):
     )
 
 
+@read_only
 def language_detail(request, code):
     language = get_object_or_404(Language, code=code)
     return _results(

@@ -5,10 +5,11 @@ its address bar."""
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
-from django.views.decorators.http import require_safe
+
+from archive.views import read_only
 
 
-@require_safe
+@read_only
 def robots_txt(request):
     return render(
         request,
@@ -18,7 +19,7 @@ def robots_txt(request):
     )
 
 
-@require_safe
+@read_only
 def opensearch_xml(request):
     absolute = request.build_absolute_uri
     return render(
