@@ -122,15 +122,17 @@ def articles(*, count, seed=20251122):
         }
 
 
-def write_jsonl(path, *, count, seed=20251122):
-    """Write the corpus as JSON Lines; regenerated only when missing or of another size."""
+def write_jsonl(path, *, count, seed=20251122, records=None):
+    """Write the corpus as JSON Lines, `records(count=, seed=)` (by default `articles`, the
+    search corpus); regenerated only when missing or of another size."""
+    records = records or articles
     path = Path(path)
     marker = path.with_suffix(".count")
     if path.exists() and marker.exists() and marker.read_text() == f"{count} {seed}":
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8") as handle:
-        for record in articles(count=count, seed=seed):
+        for record in records(count=count, seed=seed):
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
     marker.write_text(f"{count} {seed}")
     return path

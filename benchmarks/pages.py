@@ -36,6 +36,7 @@ from django.conf import settings
 
 from benchmarks import search
 from benchmarks.corpus import articles as corpus_articles
+from benchmarks.corpus import write_jsonl
 from benchmarks.ingest import BENCH_DIR, BENCH_SETTINGS, POSTGRES_ADMIN_URL, _environment
 
 # Each page is timed this many times cold and as many warm; percentiles are over them.
@@ -90,16 +91,7 @@ def tagged_articles(*, count, seed=SEED):
 
 def write_corpus(path, *, count, seed=SEED):
     """The tagged corpus as JSON Lines; regenerated only when missing or of another size."""
-    path = Path(path)
-    marker = path.with_suffix(".count")
-    if path.exists() and marker.exists() and marker.read_text() == f"{count} {seed}":
-        return path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8") as handle:
-        for record in tagged_articles(count=count, seed=seed):
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-    marker.write_text(f"{count} {seed}")
-    return path
+    return write_jsonl(path, count=count, seed=seed, records=tagged_articles)
 
 
 def pages_benchmark(*, articles, databases, repeats=REPEATS, out=print):
@@ -127,7 +119,10 @@ def _loaded_database(database, articles, corpus, out):
     if database == "sqlite":
         url = f"sqlite:///{BENCH_DIR / f'pages-{articles}.sqlite3'}"
     else:
-        url = _postgres_database(f"archive_pages_{articles}", articles)
+        url = search.postgres_database(
+            f"archive_pages_{articles}",
+            loaded_marker=BENCH_DIR / f"pages-postgres-{articles}.loaded",
+        )
         if url is None:
             return None
     marker = BENCH_DIR / f"pages-{database}-{articles}.loaded"
@@ -146,28 +141,6 @@ def _loaded_database(database, articles, corpus, out):
         out(f"loaded in {time.perf_counter() - began:,.0f} s")
         marker.write_text(datetime.datetime.now().isoformat())
     return url
-
-
-def _postgres_database(name, articles):
-    import dj_database_url
-    import psycopg
-
-    admin = dj_database_url.parse(POSTGRES_ADMIN_URL)
-    host, port, user = admin["HOST"] or "127.0.0.1", admin["PORT"] or 5432, admin["USER"]
-    try:
-        connection = psycopg.connect(
-            host=host, port=port, user=user, dbname="postgres", autocommit=True, connect_timeout=3
-        )
-    except psycopg.OperationalError:
-        return None
-    with connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
-        ).fetchone()
-        if not exists:
-            connection.execute(f'CREATE DATABASE "{name}"')
-            (BENCH_DIR / f"pages-postgres-{articles}.loaded").unlink(missing_ok=True)
-    return f"postgres://{user}@{host}:{port}/{name}"
 
 
 def table(timings, *, articles, skipped=()):

@@ -148,7 +148,10 @@ def _loaded_database(database, articles, corpus, out):
     if database == "sqlite":
         url = f"sqlite:///{BENCH_DIR / f'search-{articles}.sqlite3'}"
     else:
-        url = _postgres_database(f"archive_search_{articles}")
+        url = postgres_database(
+            f"archive_search_{articles}",
+            loaded_marker=BENCH_DIR / f"search-postgres-{articles}.loaded",
+        )
         if url is None:
             return None
     marker = BENCH_DIR / f"search-{database}-{articles}.loaded"
@@ -166,7 +169,10 @@ def _loaded_database(database, articles, corpus, out):
     return url
 
 
-def _postgres_database(name):
+def postgres_database(name, *, loaded_marker):
+    """The URL of the benchmark's PostgreSQL database `name`, created when missing (and then
+    `loaded_marker`, the file saying a corpus was loaded into it, removed); None when no
+    PostgreSQL answers."""
     import dj_database_url
     import psycopg
 
@@ -184,9 +190,7 @@ def _postgres_database(name):
         ).fetchone()
         if not exists:
             connection.execute(f'CREATE DATABASE "{name}"')
-            (BENCH_DIR / f"search-postgres-{name.rsplit('_', 1)[-1]}.loaded").unlink(
-                missing_ok=True
-            )
+            loaded_marker.unlink(missing_ok=True)
     return f"postgres://{user}@{host}:{port}/{name}"
 
 
