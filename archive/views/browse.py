@@ -56,20 +56,21 @@ def topic_list(request):
 
 @read_only
 def language_list(request):
-    counts = {
-        item["value"]: item["count"] for item in Article.objects.search("").facets()["language"]
-    }
-    languages = [language for language in Language.objects.all() if counts.get(language.code)]
-    for language in languages:
-        language.article_count = counts[language.code]
-    languages.sort(key=lambda language: -language.article_count)
+    languages = _counted(
+        Language.objects.all(), Article.objects.search("").facets()["language"], key="code"
+    )
+    languages = sorted(
+        (language for language in languages if language.article_count),
+        key=lambda language: -language.article_count,
+    )
     return render(request, "archive/language_list.html", {"languages": languages})
 
 
-def _counted(items, facet):
-    """`items` (topics or events) with their `article_count`, from a facet's counts."""
+def _counted(items, facet, *, key="slug"):
+    """`items` (topics, events or languages) with their `article_count`, from a facet's
+    counts, which name each by its `key`."""
     counts = {item["value"]: item["count"] for item in facet}
     items = list(items)
     for item in items:
-        item.article_count = counts.get(item.slug, 0)
+        item.article_count = counts.get(getattr(item, key), 0)
     return items
