@@ -1,5 +1,6 @@
-# `make run` serves the archive (debug on: a development server); `make test` lints and
-# tests on SQLite, then on PostgreSQL when one answers on localhost.
+# `make run` serves the archive with debug on (a development server); `make serve` as in
+# production (gunicorn, debug off: docs/deploying.md); `make test` lints and tests on SQLite,
+# then on PostgreSQL when one answers on localhost.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -10,7 +11,7 @@ PORT ?= 8000
 # installed by their settings only.
 BENCH_SETTINGS := benchmarks.settings
 
-.PHONY: run serve install install-dev migrate seed superuser test lint format \
+.PHONY: run dev-server serve install install-dev migrate seed superuser test lint format \
 	test-sqlite test-postgres browser bench bench-ingest bench-stages bench-search bench-pages clean
 
 $(BIN)/python:
@@ -29,8 +30,8 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 # The development commands run with debug on unless told otherwise.
-run serve migrate seed superuser: export DJANGO_DEBUG ?= 1
-run: install migrate seed serve
+run dev-server migrate seed superuser: export DJANGO_DEBUG ?= 1
+run: install migrate seed dev-server
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
@@ -38,9 +39,20 @@ migrate: install
 seed: install
 	$(BIN)/python manage.py load_seeds
 
-serve: install
+dev-server: install
 	@echo "Development server (DJANGO_DEBUG=1) at http://$(HOST):$(PORT)/ - not for production."
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Production: debug off, so DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS must be given; the
+# workers, threads and address are config/gunicorn.py's (WEB_CONCURRENCY, GUNICORN_THREADS,
+# GUNICORN_BIND).
+serve: export DJANGO_DEBUG = 0
+serve: export GUNICORN_BIND ?= $(HOST):$(PORT)
+serve: install
+	$(BIN)/python manage.py check --deploy --fail-level ERROR
+	$(BIN)/python manage.py collectstatic --noinput -v 0
+	$(BIN)/python manage.py migrate --noinput
+	exec $(BIN)/gunicorn --config config/gunicorn.py config.wsgi
 
 superuser: install
 	$(BIN)/python manage.py createsuperuser

@@ -8,6 +8,13 @@ ARCHIVE_LOGIN_FAILURE_LIMIT     failed sign-ins that lock an account or an addre
 ARCHIVE_LOGIN_COOLOFF_MINUTES   how long such a lock lasts; default 30
 ARCHIVE_LOGIN_CLIENT_IP_HEADER  the request header holding the client's address behind a
                                 proxy, such as HTTP_X_REAL_IP; default none: REMOTE_ADDR
+DJANGO_HTTPS          "1" behind TLS: secure cookies, HSTS, redirect to https, trust the
+                      proxy's X-Forwarded-Proto; off by default
+DJANGO_HSTS_SECONDS   how long browsers keep to https, with DJANGO_HTTPS; default a year
+DJANGO_HSTS_PRELOAD   "0" leaves out includeSubDomains and preload; on by default
+DJANGO_STATIC_ROOT    where collectstatic writes the static files; default var/staticfiles
+REDIS_URL             Django's cache in Redis, shared by every server process; default: each
+                      process's own memory
 
 The benchmarks have settings of their own on top of these (benchmarks/settings.py).
 """
@@ -17,6 +24,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_HASHES
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -75,6 +83,8 @@ INSTALLED_APPS = [
     "axes",
     # The versions of articles, events, topics and concepts (archive.history).
     "simple_history",
+    # The Content-Security-Policy header (settings below).
+    "csp",
     "archive",
 ]
 
@@ -89,6 +99,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -180,7 +191,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+# Where collectstatic gathers them, and WhiteNoise serves them from.
+STATIC_ROOT = os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "var" / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # With debug on, WhiteNoise serves straight from the finders; off, from collectstatic's
@@ -188,11 +200,69 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-if not DEBUG:
-    SESSION_COOKIE_HTTPONLY = True
-    CSRF_COOKIE_HTTPONLY = True
-    X_FRAME_OPTIONS = "DENY"
-    SECURE_CONTENT_TYPE_NOSNIFF = True
+# --- Security headers, on every response (docs/deploying.md) ---
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Nothing inline: every script and style is a static file, so the policy needs neither
+# 'unsafe-inline' nor nonces, and an injected <script> or style attribute does not run.
+# django-csp rather than Django 6's own header, which 5.2 LTS does not have. The admin's
+# pages keep to it too: every browser test fails on anything the policy refuses.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        # And one style attribute, by its hash: django-simple-history's list of versions
+        # writes style="border-top: 0"; no other inline style is allowed.
+        "style-src": [SELF, UNSAFE_HASHES, "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='"],
+        # The admin draws some icons as data: URIs.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Behind TLS (a proxy or load balancer that ends it and sets X-Forwarded-Proto): cookies go
+# over https only, browsers are told to keep to https, and plain http is redirected, but for
+# the load balancer's health check, which may come in plain http from inside.
+HTTPS = env_bool("DJANGO_HTTPS")
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", 365 * 24 * 3600))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_PRELOAD", default=True)
+    SECURE_HSTS_PRELOAD = SECURE_HSTS_INCLUDE_SUBDOMAINS
+
+# --- Caching ---
+# The search's answers and whole anonymous pages are kept under the data version (see
+# archive.search.cache), so any backend is safe; Redis shares them between processes and
+# servers, the default keeps them in each process's memory.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "archive",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 
 # --- The archive's own settings ---
 
@@ -218,6 +288,9 @@ ARCHIVE_SEARCH_RANKED = int(os.environ.get("ARCHIVE_SEARCH_RANKED", 1000))
 # How long a search answer is kept; any write to the data makes it stale at once anyway
 # (archive.search.cache). 0 turns the cache off.
 ARCHIVE_SEARCH_CACHE_SECONDS = int(os.environ.get("ARCHIVE_SEARCH_CACHE_SECONDS", 600))
+# How long a whole public page is kept for readers without a session, on the same terms
+# (archive.views.read_only). 0 turns it off.
+ARCHIVE_PAGE_CACHE_SECONDS = int(os.environ.get("ARCHIVE_PAGE_CACHE_SECONDS", 600))
 # The admin's article form sends three fields a block of text (archive.admin.blocks): Django's
 # default limit of 1,000 fields would refuse the form of an article of some 330 blocks.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000

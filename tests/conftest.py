@@ -177,7 +177,21 @@ def live_server(transactional_db):
 
 
 @pytest.fixture
-def page(browser):
+def page(browser, request):
+    """A page in a fresh context. Whatever the Content-Security-Policy refused on it (an
+    inline script or style, a script from elsewhere), Chromium reports on the console; a
+    test fails on any such report unless it is marked `csp_refusals_expected`, as the tests
+    that inject script on purpose are."""
     context = browser.new_context()
-    yield context.new_page()
+    page = context.new_page()
+    page.csp_refusals = []
+
+    def on_console(message):
+        if "Content Security Policy" in message.text:
+            page.csp_refusals.append(f"{page.url}: {message.text}")
+
+    page.on("console", on_console)
+    yield page
     context.close()
+    if not request.node.get_closest_marker("csp_refusals_expected"):
+        assert page.csp_refusals == [], "the Content-Security-Policy refused something"

@@ -7,12 +7,9 @@ per module. Files are small, but prepared in worker processes as large ones are
 (ARCHIVE_INGEST_PARALLEL_FROM_BYTES=0).
 """
 
-import contextlib
-import json
 import os
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -20,106 +17,23 @@ import uuid
 from pathlib import Path
 
 import dj_database_url
-import psycopg
 import pytest
 from django.conf import settings
 
-from benchmarks.corpus import articles
+from tests.processes import (
+    LoadDatabase,
+    admin_connection,
+    postgres_url,
+    records_file,
+    session_processes,
+)
 
 pytestmark = pytest.mark.loads
 
-MANAGE = str(Path(settings.BASE_DIR) / "manage.py")
-SECRET = "tests-only-not-a-secret"
 # The processes of a session are looked up in /proc.
 needs_proc = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="no /proc here")
 # Three batches of 500: a load killed midway has work left whenever it is killed.
 KILLED_LOAD_RECORDS = 1200
-
-
-class LoadDatabase:
-    """A database for subprocesses, and ways to run the project's commands on it."""
-
-    def __init__(self, url, vendor):
-        self.url = url
-        self.vendor = vendor
-        self.sessions = []  # of the loaders started, each its own
-
-    def environment(self, **extra):
-        clean = {
-            key: value
-            for key, value in os.environ.items()
-            if not key.startswith(("DJANGO_", "DATABASE_", "ARCHIVE_"))
-        }
-        return {
-            **clean,
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "DJANGO_SECRET_KEY": SECRET,
-            "DATABASE_URL": self.url,
-            "ARCHIVE_INGEST_PARALLEL_FROM_BYTES": "0",
-            "ARCHIVE_INGEST_WORKERS": "2",
-            **extra,
-        }
-
-    def manage(self, *args):
-        return subprocess.run(
-            [sys.executable, MANAGE, *args],
-            env=self.environment(),
-            cwd=settings.BASE_DIR,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-
-    def start_load(self, *paths):
-        """The loader in a session of its own, whose processes can then be told apart."""
-        loader = subprocess.Popen(
-            [sys.executable, MANAGE, "load_seeds", *map(str, paths)],
-            env=self.environment(),
-            cwd=settings.BASE_DIR,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            start_new_session=True,
-        )
-        self.sessions.append(loader.pid)
-        return loader
-
-    def end_sessions(self):
-        """Kill what is left of the loaders' sessions, whatever a test found."""
-        for session in self.sessions:
-            for pid in session_processes(session):
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGKILL)
-
-    def rows(self, sql):
-        if self.vendor == "sqlite":
-            with sqlite3.connect(dj_database_url.parse(self.url)["NAME"], timeout=30) as db:
-                return db.execute(sql).fetchall()
-        with psycopg.connect(self.url) as db:
-            return db.execute(sql).fetchall()
-
-    def source_keys(self):
-        return [key for (key,) in self.rows("SELECT source_key FROM archive_article")]
-
-
-def _admin_connection():
-    """PostgreSQL's maintenance database, as the test run's user."""
-    database = settings.DATABASES["default"]
-    return psycopg.connect(
-        host=database["HOST"] or "127.0.0.1",
-        port=database["PORT"] or 5432,
-        user=database["USER"],
-        password=database["PASSWORD"] or None,
-        dbname="postgres",
-        autocommit=True,
-    )
-
-
-def _postgres_url(name):
-    database = settings.DATABASES["default"]
-    password = f":{database['PASSWORD']}" if database["PASSWORD"] else ""
-    host, port = database["HOST"] or "127.0.0.1", database["PORT"] or 5432
-    return f"postgres://{database['USER']}{password}@{host}:{port}/{name}"
 
 
 @pytest.fixture(scope="module")
@@ -130,9 +44,9 @@ def migrated(tmp_path_factory):
         template = LoadDatabase(f"sqlite:///{path}", "sqlite")
     else:
         name = f"archive_loadtest_{uuid.uuid4().hex[:12]}"
-        with _admin_connection() as admin:
+        with admin_connection() as admin:
             admin.execute(f"CREATE DATABASE {name}")
-        template = LoadDatabase(_postgres_url(name), "postgresql")
+        template = LoadDatabase(postgres_url(name), "postgresql")
     try:
         for command in (["migrate", "--noinput"], ["load_seeds", "seeds/catalogue.yaml"]):
             result = template.manage(*command, "-v", "0")
@@ -143,7 +57,7 @@ def migrated(tmp_path_factory):
         yield template
     finally:
         if template.vendor == "postgresql":
-            with _admin_connection() as admin:
+            with admin_connection() as admin:
                 admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
@@ -158,47 +72,19 @@ def load_database(migrated, tmp_path):
         return
     name = f"archive_loadtest_{uuid.uuid4().hex[:12]}"
     template = migrated.url.rsplit("/", 1)[1]
-    with _admin_connection() as admin:
+    with admin_connection() as admin:
         admin.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
-    database = LoadDatabase(_postgres_url(name), "postgresql")
+    database = LoadDatabase(postgres_url(name), "postgresql")
     try:
         yield database
     finally:
         database.end_sessions()
-        with _admin_connection() as admin:
+        with admin_connection() as admin:
             admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-
-def records_file(path, *, count, seed):
-    """`count` JSON Lines records, each of its own text: the benchmark's corpus, cut short
-    to keep the tests quick."""
-    with path.open("w", encoding="utf-8") as handle:
-        for record in articles(count=count, seed=seed):
-            record["body"] = "\n\n".join(record["body"].split("\n\n")[:2])
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-    return path
 
 
 def expected_keys(path, count):
     return {f"{path}#synthetic-{number}" for number in range(count)}
-
-
-def session_processes(session):
-    """{pid: command line} of the live processes of a session (zombies are dead)."""
-    found = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            # The command name, in brackets, may hold spaces: the fields follow the last ")".
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except OSError:
-            continue
-        state, sid = fields[0], int(fields[3])
-        if sid == session and state not in "ZX":
-            found[int(entry.name)] = command.strip()
-    return found
 
 
 def wait_for(condition, *, timeout, message):

@@ -116,3 +116,75 @@ def test_the_benchmark_settings_add_their_commands_and_the_peer():
     installed = installed_with("benchmarks.settings")
     assert {"archive", "benchmarks", "benchmarks.peer", "modelsearch"} <= set(installed["apps"])
     assert {"bench_ingest", "bench_search", "load_seeds"} <= set(installed["commands"])
+
+
+def settings_with(env, names):
+    """The given settings as a subprocess with this environment sees them."""
+    script = (
+        "import json, django; django.setup(); from django.conf import settings as s; "
+        f"print(json.dumps({{n: getattr(s, n, None) for n in {names!r}}}, default=str))"
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDIS_"))}
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+PRODUCTION = {
+    # Long and varied enough for the deployment check; it never leaves tests.
+    "DJANGO_SECRET_KEY": "tests-only-" + "abcdefghijklmnopqrstuvwxyz0123456789" * 2,
+    "DJANGO_ALLOWED_HOSTS": "archive.example.org",
+}
+SECURE = [
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_PRELOAD",
+    "SECURE_PROXY_SSL_HEADER",
+]
+
+
+def test_behind_tls_cookies_are_secure_and_browsers_keep_to_https():
+    seen = settings_with({**PRODUCTION, "DJANGO_HTTPS": "1"}, SECURE)
+    assert seen["SESSION_COOKIE_SECURE"] is True
+    assert seen["CSRF_COOKIE_SECURE"] is True
+    assert seen["SECURE_SSL_REDIRECT"] is True
+    assert seen["SECURE_HSTS_SECONDS"] == 365 * 24 * 3600
+    assert seen["SECURE_HSTS_PRELOAD"] is True
+    assert seen["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+
+
+def test_without_tls_nothing_insists_on_https():
+    seen = settings_with(PRODUCTION, SECURE)
+    assert seen["SESSION_COOKIE_SECURE"] is False
+    assert seen["SECURE_SSL_REDIRECT"] is False
+    assert seen["SECURE_HSTS_SECONDS"] == 0
+
+
+def test_the_deployment_check_finds_nothing_in_production_settings():
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env={**clean, **PRODUCTION, "DJANGO_HTTPS": "1"},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_the_cache_is_each_process_memory_unless_redis_is_named():
+    assert settings_with(PRODUCTION, ["CACHES"])["CACHES"]["default"]["BACKEND"].endswith(
+        "LocMemCache"
+    )
+    redis = settings_with({**PRODUCTION, "REDIS_URL": "redis://127.0.0.1:6379/3"}, ["CACHES"])
+    assert redis["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert redis["CACHES"]["default"]["LOCATION"] == "redis://127.0.0.1:6379/3"

@@ -157,11 +157,11 @@ def test_facets_link_to_the_list_narrowed_to_each_value(client, tagged):
 
 
 def test_the_order_can_be_chosen(client, tagged):
-    page = client.get("/articles/?sort=oldest").content.decode()
+    response = client.get("/articles/?sort=oldest")
+    page = response.content.decode()
     assert '<select name="sort"' in page
     assert '<option value="oldest" selected>' in page
     assert '<option value="relevance">' in page
-    response = client.get("/articles/?sort=oldest")
     assert titles(response) == ["Blinken visit", "L'appel Trump-Xi", "Kuala Lumpur talks"]
 
 

@@ -51,3 +51,36 @@ def remembered(key, compute, *, version):
         value = compute()
         cache.set(cache_key, value, settings.ARCHIVE_SEARCH_CACHE_SECONDS)
     return value
+
+
+def response_remembered(key, compute, *, version, seconds):
+    """A whole response: compute()'s, or the one it gave before for `key` at this data
+    version. Only a complete 200 answer is kept (not a stream, not one setting a cookie or
+    asking not to be stored); a template response is kept once it is rendered, as Django's
+    own cache middleware does."""
+    if not seconds or not version:
+        return compute()
+    digest = hashlib.sha256(repr((connection.alias, version, key)).encode()).hexdigest()
+    cache_key = f"archive:page:{digest}"
+    response = cache.get(cache_key)
+    if response is not None:
+        return response
+    response = compute()
+    if not _storable(response):
+        return response
+    if callable(getattr(response, "render", None)) and not response.is_rendered:
+        response.add_post_render_callback(lambda rendered: cache.set(cache_key, rendered, seconds))
+    else:
+        cache.set(cache_key, response, seconds)
+    return response
+
+
+def _storable(response):
+    cache_control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "no-store" not in cache_control
+        and "private" not in cache_control
+    )

@@ -1,0 +1,37 @@
+"""gunicorn's settings for `make serve` (docs/deploying.md), each open to an environment variable.
+
+WEB_CONCURRENCY     worker processes; default: one per core
+GUNICORN_THREADS    threads per worker; default 4
+GUNICORN_BIND       address to listen on; default 127.0.0.1:8000 (a proxy in front)
+GUNICORN_TIMEOUT    seconds a request may take before its worker is restarted; default 60
+"""
+
+import multiprocessing
+import os
+
+# A page costs processor time in Python (one core a process, whatever the threads) and waits
+# on the database; a worker per core uses every core, and a few threads each keep a core busy
+# while a request waits, without the memory of more processes.
+workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count())
+threads = int(os.environ.get("GUNICORN_THREADS") or 4)
+worker_class = "gthread"
+bind = os.environ.get("GUNICORN_BIND") or "127.0.0.1:8000"
+timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 60)
+graceful_timeout = 30
+keepalive = 5
+# Load the application before forking: the workers share its memory, and a broken setting
+# (a missing secret key) stops the server at once rather than each worker in turn.
+preload_app = True
+
+# The search keeps 500 characters of a query (archive.search.query); 500 Chinese characters
+# are 4,500 bytes once percent-encoded, over gunicorn's default of 4,094 for a request line.
+# 8,190 is gunicorn's largest: a line over it is answered 414. The same goes for a header
+# line (a long Referer from a results page).
+limit_request_line = 8190
+limit_request_field_size = 8190
+
+# Requests go to standard output, errors to standard error, for the service manager to keep.
+accesslog = "-"
+errorlog = "-"
+# Behind a proxy on the same machine; a proxy elsewhere is named in FORWARDED_ALLOW_IPS.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS") or "127.0.0.1"
