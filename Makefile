@@ -12,7 +12,8 @@ PORT ?= 8000
 BENCH_SETTINGS := benchmarks.settings
 
 .PHONY: run dev-server serve install install-dev migrate seed superuser test lint format \
-	test-sqlite test-postgres browser bench bench-ingest bench-stages bench-search bench-pages clean
+	test-sqlite test-postgres browser bench bench-ingest bench-stages bench-search bench-pages \
+	loadtest clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -107,6 +108,13 @@ bench-search: install-dev
 # under var/bench like the search benchmark's).
 bench-pages: install-dev
 	DJANGO_DEBUG=1 $(BIN)/python manage.py bench_pages --settings=$(BENCH_SETTINGS) --articles $(BENCH_ARTICLES)
+
+# The load test (docs/performance.md): the pages benchmark's corpus served by `make serve` on
+# PostgreSQL and driven by wrk, from Debian's packages, while the loader adds articles.
+LOADTEST_SECONDS ?= 60
+loadtest: install-dev
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	DJANGO_DEBUG=1 $(BIN)/python manage.py loadtest --settings=$(BENCH_SETTINGS) --articles $(BENCH_ARTICLES) --seconds $(LOADTEST_SECONDS)
 
 # Debian's Chromium for the browser tests (Playwright cannot download its own here), and
 # axe-core from npm for their accessibility scans, pinned in package-lock.json.

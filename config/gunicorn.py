@@ -4,6 +4,7 @@ WEB_CONCURRENCY     worker processes; default: one per core
 GUNICORN_THREADS    threads per worker; default 4
 GUNICORN_BIND       address to listen on; default 127.0.0.1:8000 (a proxy in front)
 GUNICORN_TIMEOUT    seconds a request may take before its worker is restarted; default 60
+GUNICORN_PIDFILE    where the master process writes its id; default none
 """
 
 import multiprocessing
@@ -18,6 +19,7 @@ worker_class = "gthread"
 bind = os.environ.get("GUNICORN_BIND") or "127.0.0.1:8000"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 60)
 graceful_timeout = 30
+pidfile = os.environ.get("GUNICORN_PIDFILE") or None
 keepalive = 5
 # Load the application before forking: the workers share its memory, and a broken setting
 # (a missing secret key) stops the server at once rather than each worker in turn.
