@@ -34,7 +34,6 @@ import psycopg
 from django.conf import settings
 
 from benchmarks import pages, search
-from benchmarks.corpus import articles as corpus_articles
 from benchmarks.corpus import write_jsonl
 from benchmarks.ingest import BENCH_DIR, POSTGRES_ADMIN_URL
 
@@ -51,6 +50,7 @@ class Outcome:
     threads: int
     paths: int
     warm: bool
+    cache: str
     loaded_during: int
     wrk: dict
     worker_peak_mb: list = field(default_factory=list)
@@ -75,7 +75,19 @@ class Outcome:
         return {kind: n for kind, n in kinds.items() if n}
 
 
-def loadtest(*, articles, seconds=60, connections=16, warm=True, load_during=2000, out=print):
+REDIS_URL = "redis://127.0.0.1:6379/14"
+
+
+def loadtest(
+    *,
+    articles,
+    seconds=60,
+    connections=16,
+    warm=True,
+    load_during=2000,
+    redis_url=REDIS_URL,
+    out=print,
+):
     if not shutil.which("wrk"):
         raise RuntimeError("wrk is not installed; `make loadtest` installs Debian's package.")
     corpus = pages.write_corpus(BENCH_DIR / f"corpus-pages-{articles}.jsonl", count=articles)
@@ -90,11 +102,15 @@ def loadtest(*, articles, seconds=60, connections=16, warm=True, load_during=200
     if load_during:
         # Articles of their own (another seed), so that the load adds rather than skips.
         new_articles = write_jsonl(
-            BENCH_DIR / f"loadtest-new-{load_during}.jsonl",
-            count=load_during,
-            records=corpus_articles(count=load_during, seed=SEED),
+            BENCH_DIR / f"loadtest-new-{load_during}.jsonl", count=load_during, seed=SEED
         )
-    server = Server(url)
+    if redis_url:
+        # As in production: one cache for both workers, emptied so that no earlier run's
+        # pages are in it.
+        import redis
+
+        redis.Redis.from_url(redis_url).flushdb()
+    server = Server(url, redis_url=redis_url)
     out(f"serving {articles:,} articles with `make serve` at {server.base}")
     server.start()
     try:
@@ -106,6 +122,7 @@ def loadtest(*, articles, seconds=60, connections=16, warm=True, load_during=200
             threads=server.threads,
             paths=len(paths),
             warm=warm,
+            cache="Redis" if redis_url else "each process's memory",
             loaded_during=load_during,
             wrk={},
         )
@@ -196,20 +213,49 @@ def mix(url):
         if rng.random() < 0.5:
             query["q"] = rng.choice(searches)[0]
         paths.append("/articles/?" + urlencode(query))
-    paths += [f"/articles/{pk}/" for pk in ids]
+    paths += _article_paths(url, ids)
     paths += [f"/events/{slug}/" for slug in events] * 2
     paths += [f"/topics/{slug}/" for slug in topics] * 2
     for word, _ in searches[:30]:
         paths.append("/api/articles/?" + urlencode({"q": word}))
+    # A second page of the words with thousands of matches in the corpus (a page past the
+    # last is a 400 from the API).
+    for word in ["China", "Trump", "Chine", "中国", "Beijing", "Pékin"]:
         paths.append("/api/articles/?" + urlencode({"q": word, "page": 2}))
     rng.shuffle(paths)
     return paths
 
 
+def _article_paths(url, ids):
+    """Each article's own address, with its slug, as the site links to it (the short one
+    redirects there)."""
+    script = (
+        "from archive.models import Article; "
+        f"print('\\n'.join(a.get_absolute_url() for a in Article.objects.filter(pk__in={ids!r})))"
+    )
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings"}
+    env.setdefault("DJANGO_SECRET_KEY", "load-test-only")
+    result = subprocess.run(
+        [
+            str(Path(settings.BASE_DIR) / ".venv" / "bin" / "python"),
+            "manage.py",
+            "shell",
+            "-c",
+            script,
+        ],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return [line for line in result.stdout.splitlines() if line.startswith("/articles/")]
+
+
 class Server:
     """`make serve` on the database at `url`, on a free port of 127.0.0.1."""
 
-    def __init__(self, url):
+    def __init__(self, url, *, redis_url):
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.workers = int(os.environ.get("WEB_CONCURRENCY") or os.cpu_count() or 1)
@@ -227,6 +273,7 @@ class Server:
             "GUNICORN_PIDFILE": str(self.pidfile),
             "WEB_CONCURRENCY": str(self.workers),
             "GUNICORN_THREADS": str(self.threads),
+            "REDIS_URL": redis_url or "",
         }
         self.env.pop("DJANGO_DEBUG", None)
         self.process = None
@@ -352,7 +399,8 @@ def table(outcome):
         f"Load test, {datetime.date.today()}: {outcome.articles:,} articles on PostgreSQL, "
         f"`make serve` with {outcome.workers} workers of {outcome.threads} threads, wrk with "
         f"{outcome.connections} connections for {outcome.seconds} s over {outcome.paths:,} "
-        f"paths ({'each asked once first' if outcome.warm else 'cold'}).",
+        f"paths ({'each asked once first' if outcome.warm else 'cold'}), the cache in "
+        f"{outcome.cache}.",
         "",
         "| requests | per second | p50 | p90 | p99 | max | errors | worker peak RSS |",
         "|---:|---:|---:|---:|---:|---:|---|---|",

@@ -5,6 +5,7 @@ its own that the server's processes can reach (tests.processes)."""
 import contextlib
 import gzip
 import os
+import random
 import re
 import shutil
 import signal
@@ -57,6 +58,7 @@ class Server:
 
     def __init__(self, database, *, static_root, redis_db):
         self.database = database
+        self.redis_db = redis_db
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.environment = database.environment(
@@ -130,8 +132,9 @@ def served(tmp_path_factory):
         with admin_connection() as admin:
             admin.execute(f"CREATE DATABASE {name}")
         database = LoadDatabase(postgres_url(name), "postgresql")
-    # A Redis database of this module's own, emptied, so no other run's answers are in it.
-    redis_db = 9
+    # A Redis database for this run, emptied first: no other run's answers are in it (two
+    # runs at once, as on a developer's machine, would rarely draw the same).
+    redis_db = random.randint(1, 15)
     subprocess.run(["redis-cli", "-n", str(redis_db), "FLUSHDB"], capture_output=True, check=False)
     server = Server(database, static_root=folder / "static", redis_db=redis_db)
     try:
@@ -193,7 +196,7 @@ def test_every_worker_sees_an_edit_at_once_through_the_shared_cache(served):
     for _ in range(10):  # both workers answer, and remember, the search
         assert b"Blinken" in served.get(search)[2]
     keys = subprocess.run(
-        ["redis-cli", "-n", "9", "--scan", "--pattern", "archive:*"],
+        ["redis-cli", "-n", str(served.redis_db), "--scan", "--pattern", "archive:*"],
         capture_output=True,
         text=True,
         check=True,

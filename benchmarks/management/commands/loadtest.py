@@ -1,4 +1,4 @@
-from benchmarks.loadtest import loadtest, table
+from benchmarks.loadtest import REDIS_URL, loadtest, table
 from benchmarks.records import RecordingCommand
 
 
@@ -25,8 +25,18 @@ class Command(RecordingCommand):
             help="New articles the loader adds during the run (0: none; default 2000).",
         )
 
-    def handle(self, *args, articles, seconds, connections, cold, load_during, records, **opts):
+        parser.add_argument(
+            "--redis",
+            default=REDIS_URL,
+            metavar="URL",
+            help=f"The cache, emptied first (default {REDIS_URL}); '' for each process's memory.",
+        )
+
+    def handle(
+        self, *args, articles, seconds, connections, cold, load_during, redis, records, **opts
+    ):
         outcome = loadtest(
+            redis_url=redis,
             articles=articles,
             seconds=seconds,
             connections=connections,
