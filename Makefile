@@ -11,7 +11,8 @@ PORT ?= 8000
 BENCH_SETTINGS := benchmarks.settings
 
 .PHONY: run serve install install-dev migrate seed superuser test lint format \
-	test-sqlite test-postgres browser bench bench-ingest bench-stages bench-search bench-pages clean
+	test-sqlite test-postgres browser bench bench-ingest bench-stages bench-search bench-pages \
+	replica replica-stop clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -95,6 +96,17 @@ bench-search: install-dev
 # under var/bench like the search benchmark's).
 bench-pages: install-dev
 	DJANGO_DEBUG=1 $(BIN)/python manage.py bench_pages --settings=$(BENCH_SETTINGS) --articles $(BENCH_ARTICLES)
+
+# A streaming read replica of the local PostgreSQL cluster (127.0.0.1:5432) on
+# 127.0.0.1:$(REPLICA_PORT), its copy in var/replica; then set
+# DATABASE_REPLICA_URLS=postgres://postgres@127.0.0.1:$(REPLICA_PORT)/archive. replica-stop
+# stops it and removes the copy (docs/scaling.md#read-replicas).
+REPLICA_PORT ?= 5433
+replica:
+	scripts/replica.sh start var/replica $(REPLICA_PORT)
+
+replica-stop:
+	scripts/replica.sh stop var/replica
 
 # Debian's Chromium for the browser tests (Playwright cannot download its own here), and
 # axe-core from npm for their accessibility scans, pinned in package-lock.json.
