@@ -10,6 +10,7 @@ ever sees committed data.
 
 import contextlib
 import os
+import pwd
 import shutil
 import socket
 import subprocess
@@ -113,7 +114,7 @@ def streaming_replica(django_db_setup):
     its copy removed) after this module's tests."""
     if settings.DATABASES["default"]["HOST"] not in {"127.0.0.1", "localhost"}:
         pytest.skip("scripts/replica.sh copies the cluster on 127.0.0.1; the tests use another")
-    if os.geteuid() != 0 and os.environ.get("USER") != "postgres":
+    if os.geteuid() != 0 and pwd.getpwuid(os.geteuid()).pw_name != "postgres":
         pytest.skip("scripts/replica.sh runs the replica's server as postgres: run as root")
     directory = tempfile.mkdtemp(prefix="archive-replica-")
     port = _free_port()
