@@ -13,7 +13,7 @@ BENCH_SETTINGS := benchmarks.settings
 
 .PHONY: run dev-server serve install install-dev migrate seed superuser test lint format \
 	test-sqlite test-postgres browser bench bench-ingest bench-stages bench-search bench-pages \
-	loadtest clean
+	loadtest replica replica-stop clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -115,6 +115,17 @@ LOADTEST_SECONDS ?= 60
 loadtest: install-dev
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py loadtest --settings=$(BENCH_SETTINGS) --articles $(BENCH_ARTICLES) --seconds $(LOADTEST_SECONDS)
+
+# A streaming read replica of the local PostgreSQL cluster (127.0.0.1:5432) on
+# 127.0.0.1:$(REPLICA_PORT), its copy in var/replica; then set
+# DATABASE_REPLICA_URLS=postgres://postgres@127.0.0.1:$(REPLICA_PORT)/archive. replica-stop
+# stops it and removes the copy (docs/scaling.md#read-replicas).
+REPLICA_PORT ?= 5433
+replica:
+	scripts/replica.sh start var/replica $(REPLICA_PORT)
+
+replica-stop:
+	scripts/replica.sh stop var/replica
 
 # Debian's Chromium for the browser tests (Playwright cannot download its own here), and
 # axe-core from npm for their accessibility scans, pinned in package-lock.json.

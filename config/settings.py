@@ -1,6 +1,8 @@
 """Settings for the archive, driven by environment variables.
 
 DATABASE_URL          database to use; default: an SQLite file under var/ (no server needed)
+DATABASE_REPLICA_URLS comma-separated URLs of read replicas of DATABASE_URL's database, from
+                      which the public pages read; default none (archive.routing)
 DJANGO_DEBUG          "1"/"true" turns debug on; off by default
 DJANGO_SECRET_KEY     required when debug is off; start-up fails without it
 DJANGO_ALLOWED_HOSTS  comma-separated host names; default with debug on: localhost only
@@ -158,6 +160,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 30,
         **DATABASES["default"].get("OPTIONS", {}),
     }
+
+
+def _replica_databases(primary):
+    """Read replicas of the primary (docs/scaling.md): each URL of DATABASE_REPLICA_URLS is
+    an alias, replica1, replica2…, from which the public pages read the archive's data
+    (archive.routing); everything else reads and writes the primary."""
+    replicas = {}
+    for number, url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
+        replica = dj_database_url.parse(url, conn_max_age=60)
+        if replica["ENGINE"] != primary["ENGINE"]:
+            raise ImproperlyConfigured(
+                f"DATABASE_REPLICA_URLS: replica {number} is not the primary's kind of database."
+            )
+        # Under the test runner a replica is the primary's test database, whose data it holds.
+        replica["TEST"] = {"MIRROR": "default"}
+        replicas[f"replica{number}"] = replica
+    return replicas
+
+
+DATABASES.update(_replica_databases(DATABASES["default"]))
+DATABASE_ROUTERS = ["archive.routing.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -12,6 +12,14 @@ per-process memory cache, or a shared one (Redis, Memcached) configured in CACHE
 
 The token is random rather than a counter so that a rolled-back transaction, which puts the
 old token back, can never make a later write reuse a token an answer was cached under.
+
+With read replicas (archive.routing) a public page reads the version from the same replica
+as everything else it reads, so an answer is cached under the version of the data that
+computed it, and a reader is never served an answer older than the data its replica holds.
+The version is replicated data: the same token means the same data on the primary and on
+every replica, so all of them share the answers, which are keyed by version and not by
+database. A reader on a replica that lags sees that replica's data, cached answers
+included: answers as old as the lag (docs/scaling.md).
 """
 
 import hashlib
@@ -21,12 +29,15 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
+from archive.routing import reading_connection
+
 TABLE = "archive_dataversion"
 _MISSING = object()
 
 
 def data_version():
-    with connection.cursor() as cursor:
+    """The version of the data the current request reads (archive.routing)."""
+    with reading_connection().cursor() as cursor:
         cursor.execute(f"SELECT token FROM {TABLE} WHERE id = 1")
         row = cursor.fetchone()
     return row[0] if row else ""
@@ -44,7 +55,7 @@ def remembered(key, compute, *, version):
     is remembered: writes could not renew it, so any answer kept under it could be stale."""
     if not settings.ARCHIVE_SEARCH_CACHE_SECONDS or not version:
         return compute()
-    digest = hashlib.sha256(repr((connection.alias, version, key)).encode()).hexdigest()
+    digest = hashlib.sha256(repr((version, key)).encode()).hexdigest()
     cache_key = f"archive:search:{digest}"
     value = cache.get(cache_key, _MISSING)
     if value is _MISSING:
@@ -60,7 +71,7 @@ def response_remembered(key, compute, *, version, seconds):
     own cache middleware does."""
     if not seconds or not version:
         return compute()
-    digest = hashlib.sha256(repr((connection.alias, version, key)).encode()).hexdigest()
+    digest = hashlib.sha256(repr((version, key)).encode()).hexdigest()
     cache_key = f"archive:page:{digest}"
     response = cache.get(cache_key)
     if response is not None:

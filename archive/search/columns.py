@@ -21,9 +21,9 @@ import threading
 from dataclasses import dataclass
 
 import numpy as np
-from django.db import connection
 
 from archive.dates import DatePrecision
+from archive.routing import reading_connection
 from archive.search import cache
 from archive.search.backends import backend_for
 
@@ -50,7 +50,7 @@ def columns_for(version):
     or has none (see cache.remembered)."""
     if not version:
         return None
-    alias = connection.alias
+    alias = reading_connection().alias
     with _lock:
         kept = _kept.get(alias)
     if kept and kept[0] == version:
@@ -184,7 +184,7 @@ def matched_ids(ids_sql):
     """The ids `ids_sql` (sql, params) selects, read as one string: a tenth of the cost of
     reading a row for each."""
     sql, params = ids_sql
-    with connection.cursor() as cursor:
+    with reading_connection().cursor() as cursor:
         cursor.execute(f"WITH matched(id) AS ({sql}) SELECT {_joined('id')} FROM matched", params)
         return _parsed(cursor.fetchone()[0])
 
@@ -206,6 +206,7 @@ def newest(ids, limit):
 
 
 def _build():
+    connection = reading_connection()
     backend = backend_for(connection)
     # The facets index holds every value wanted, in the order of their groups: read whole
     # without touching the wide article rows, one string of ids per group. The publication
@@ -258,7 +259,7 @@ _PRECISION = (
 
 
 def _joined(column):
-    return backend_for(connection).joined_sql(column)
+    return backend_for(reading_connection()).joined_sql(column)
 
 
 def _parsed(joined):

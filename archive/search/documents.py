@@ -17,6 +17,7 @@ from collections import Counter
 from django.db import connection
 
 from archive.kinds import BlockKind
+from archive.routing import reading_connection
 from archive.search.analysis import folded_terms
 from archive.search.backends import backend_for
 from archive.search.backends.base import COMMON_TERMS
@@ -72,7 +73,7 @@ def common_terms():
     """The common terms the index rows are written with: empty until chosen, and always on
     SQLite, whose index knows where each word stands and needs no pairs. A new list comes
     with a rewrite of every row (maintenance.index_rebuild, or a first large load)."""
-    return backend_for(connection).common_terms()
+    return backend_for(reading_connection()).common_terms()
 
 
 def common_terms_held(*, exclusive=False):

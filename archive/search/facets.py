@@ -5,10 +5,10 @@ what a search falls back on when they cannot serve: the data changed under them,
 is an article they do not know.
 """
 
-from django.db import connection
 from django.db.models import Max
 
 from archive.models import Article, Event, Language, Topic
+from archive.routing import reading_connection
 from archive.search.backends import backend_for
 
 FACETS = ("language", "topic", "event", "year", "source", "translated")
@@ -26,7 +26,7 @@ TRANSLATED = (
 def most_of_archive(count):
     """Whether `count` matches are, for facet counting, most of the archive: only asked of
     a database that counts those from the facets index (see facet_counts)."""
-    if not backend_for(connection).counts_most_from_facets_index:
+    if not backend_for(reading_connection()).counts_most_from_facets_index:
         return False
     largest = Article.objects.aggregate(largest=Max("pk"))["largest"] or 0  # ids only grow
     return count * 20 > largest
@@ -42,6 +42,7 @@ def facet_counts(ids_sql, *, most=False, unique=False):
     archive, the backend may read the facets index through rather than look every match up
     in the wide article rows (SQLite; PostgreSQL's planner makes that choice itself).
     """
+    connection = reading_connection()
     backend = backend_for(connection)
     sql, params = ids_sql
     table, tagged = backend.facet_rows(Article._meta.db_table, most=most)

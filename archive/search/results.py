@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
 from django.utils.safestring import mark_safe
 
+from archive.routing import reading_connection
 from archive.search import cache, columns
 from archive.search.backends import backend_for
 from archive.search.facets import facet_counts, labelled, most_of_archive
@@ -200,7 +200,7 @@ class Results:
 
 def index_first(function, *args, **kwargs):
     """function(*args, **kwargs), with its queries planned from the indexes."""
-    with backend_for(connection).index_first():
+    with backend_for(reading_connection()).index_first():
         return function(*args, **kwargs)
 
 
@@ -229,7 +229,7 @@ def summarise(search):
     if search.candidates:
         headline_expression, limit = search.candidates
         summary["newest"] = columns.newest(ids, limit)
-        headline_sql = backend_for(connection).headline_matches_sql(headline_expression)
+        headline_sql = backend_for(reading_connection()).headline_matches_sql(headline_expression)
         headlines = columns.matched_ids(headline_sql)
         summary["headline"] = columns.newest(columns.among(headlines, ids), limit)
     return summary
@@ -245,6 +245,7 @@ def ranked(search, expression):
     summary = search._summary()
     headlines = set(summary["headline"])
     candidates = [*summary["headline"], *summary["newest"]]
+    connection = reading_connection()
     with connection.cursor() as cursor:
         cursor.execute(*backend_for(connection).scored_sql(expression, candidates))
         rows = cursor.fetchall()

@@ -11,9 +11,9 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection
 from django.db.models.expressions import RawSQL
 
+from archive.routing import reading_connection
 from archive.search import cache
 from archive.search.backends import backend_for
 from archive.search.documents import common_terms
@@ -64,7 +64,7 @@ def articles_search(*, queryset, text, across_languages=True, sort=None, filters
         labels = cache.remembered(("thesaurus",), thesaurus, version=version)
         parsed, expansions = expand(parsed, labels)
     notes, wanted = list(parsed.notes), wanted_terms(parsed.required)
-    backend = backend_for(connection)
+    backend = backend_for(reading_connection())
     common = _common_terms(backend, version)
     if not parsed.required:
         # Only exclusions: every other article of the queryset, newest first.

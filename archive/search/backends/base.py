@@ -8,8 +8,10 @@ also words what facet counting and the columns in memory read in that database's
 Rows are written in the caller's transaction: an article and its index row are saved,
 changed or deleted together.
 
-Backends hold no state: `backend_for(connection)` gives one per kind of database, and its
-methods work on the default connection, as the rest of search does.
+Backends hold no state: `backend_for(connection)` gives one per kind of database. Its
+methods that write work on the default connection, the primary; those that read, on the
+database the current request reads (archive.routing.reading_connection), as the rest of
+search does.
 """
 
 import contextlib

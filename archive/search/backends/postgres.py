@@ -17,6 +17,7 @@ from collections import defaultdict
 from django.db import connection, transaction
 
 from archive.db import placeholders
+from archive.routing import reading_connection
 from archive.search.analysis import PAIR_SEPARATOR
 from archive.search.backends.base import COMMON_TERMS, FIELDS, TABLE, SearchBackend
 from archive.search.query import to_tsquery, tsquery_alternatives
@@ -100,15 +101,14 @@ class PostgresBackend(SearchBackend):
     # --- Common terms -------------------------------------------------------------------------
 
     def common_terms(self):
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT term FROM {COMMON_TABLE}")
-            return frozenset(row[0] for row in cursor.fetchall())
+        return _common_terms(reading_connection())
 
     def common_terms_held(self, *, exclusive=False):
+        # A writer's: the lock and the list it guards are the primary's.
         with connection.cursor() as cursor:
             function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
             cursor.execute(f"SELECT {function}(%s)", [COMMON_LOCK])
-        return self.common_terms()
+        return _common_terms(connection)
 
     def common_terms_choose(self):
         """The common terms of the newest indexed articles, or none for a small archive."""
@@ -194,8 +194,9 @@ class PostgresBackend(SearchBackend):
         before it runs. No search query runs long enough to repay compiling, so the JIT is off
         here too.
         """
-        with transaction.atomic():
-            with connection.cursor() as cursor:
+        reading = reading_connection()
+        with transaction.atomic(using=reading.alias):
+            with reading.cursor() as cursor:
                 cursor.execute("SET LOCAL enable_seqscan = off")
                 cursor.execute("SET LOCAL jit = off")
             yield
@@ -204,6 +205,12 @@ class PostgresBackend(SearchBackend):
 
     def joined_sql(self, column):
         return f"string_agg(({column})::text, ',')"
+
+
+def _common_terms(connection):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT term FROM {COMMON_TABLE}")
+        return frozenset(row[0] for row in cursor.fetchall())
 
 
 def _tsvector(terms, common):
