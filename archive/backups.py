@@ -260,8 +260,12 @@ class PostgresBackup(DatabaseBackup):
             self.run(
                 "pg_dump",
                 "--format=custom",
+                # zlib's fastest level: the default took five times the processor time for
+                # a file 14% smaller (docs/backups.md), and the snapshot is held as long.
+                "--compress=1",
                 f"--snapshot={snapshot}",
                 f"--file={path}",
+                f"--dbname={self.settings['NAME']}",
                 failure="pg_dump failed",
             )
             raw.rollback()
@@ -288,13 +292,13 @@ class PostgresBackup(DatabaseBackup):
     def run(self, tool, *arguments, failure):
         """Run a PostgreSQL client tool against this database; its output, or BackupError
         with what it printed."""
-        command = [self.tool(tool), *self.connection_arguments(tool), *arguments]
+        command = [self.tool(tool), *self.connection_arguments(), *arguments]
         result = subprocess.run(command, env=self.environment(), capture_output=True, text=True)
         if result.returncode != 0:
             raise BackupError(f"{failure}: {result.stderr.strip() or result.returncode}")
         return result.stdout
 
-    def connection_arguments(self, tool):
+    def connection_arguments(self):
         arguments = []
         if self.settings.get("HOST"):
             arguments.append(f"--host={self.settings['HOST']}")
@@ -302,8 +306,6 @@ class PostgresBackup(DatabaseBackup):
             arguments.append(f"--port={self.settings['PORT']}")
         if self.settings.get("USER"):
             arguments.append(f"--username={self.settings['USER']}")
-        if tool == "pg_dump":
-            arguments.append(f"--dbname={self.settings['NAME']}")
         return [*arguments, "--no-password"]
 
     def environment(self):

@@ -64,7 +64,7 @@ def test_backup_reports_what_it_wrote(seeds, transactional_db, tmp_path):
     database = NAMES[connection.vendor]
     assert re.fullmatch(
         rf"Backed up 6 articles to {re.escape(str(path))} "
-        rf"\({database}, [\d.]+ KB: {size} bytes\)\.\n",
+        rf"\({database}, [\d.]+ [KM]B: {size} bytes\)\.\n",
         out,
     )
 

@@ -165,6 +165,8 @@ def test_a_backup_replaces_an_earlier_one_only_when_forced(edited_seeds, tmp_pat
 
     assert written.articles == 6
     assert file_kind(path) == connection.vendor
+    # It holds password hashes and sessions: for its owner's eyes only.
+    assert path.stat().st_mode & 0o777 == 0o600
     # Written beside it and renamed: nothing else is left in the folder.
     assert [entry.name for entry in tmp_path.iterdir()] == ["archive.backup"]
 
@@ -193,6 +195,18 @@ def test_a_restore_inside_a_transaction_is_refused(edited_seeds, tmp_path):
     with transaction.atomic(), pytest.raises(BackupError, match="inside a transaction"):
         database_restore(path=path)
     assert Article.objects.count() == 6
+
+
+def test_postgresql_tools_older_than_the_server_are_refused(monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's client tools")
+    engine = engine_for(connection)
+    assert engine.tool("pg_dump").endswith("/pg_dump")
+    monkeypatch.setattr("archive.backups.tool_major", lambda path: engine.server_major - 1)
+    with pytest.raises(
+        BackupError, match=rf"No pg_dump of PostgreSQL {engine.server_major} or later found"
+    ):
+        engine.tool("pg_dump")
 
 
 def test_a_sqlite_backup_is_one_file_that_opens_as_it_is(edited_seeds, tmp_path):
