@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from psycopg import IsolationLevel
@@ -108,6 +109,8 @@ def database_restore(*, path):
     # tables) or keep a schema it read before the restore.
     connection.close()
     engine.restore(path)
+    # Content types are cached by id, and the restored ids need not be the ones read before.
+    ContentType.objects.clear_cache()
     version_renew()
     unapplied, unknown = _migrations_differing()
     return Restored(
