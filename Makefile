@@ -11,7 +11,7 @@ PORT ?= 8000
 BENCH_SETTINGS := benchmarks.settings
 
 .PHONY: run serve install install-dev migrate seed superuser test lint format \
-	test-sqlite test-postgres browser bench bench-ingest bench-stages bench-search bench-pages clean
+	test-sqlite test-postgres browser bench bench-ingest bench-stages bench-search bench-pages fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -95,6 +95,24 @@ bench-search: install-dev
 # under var/bench like the search benchmark's).
 bench-pages: install-dev
 	DJANGO_DEBUG=1 $(BIN)/python manage.py bench_pages --settings=$(BENCH_SETTINGS) --articles $(BENCH_ARTICLES)
+
+# Every public URL, the API and the admin's lists fuzzed with FUZZ_EXAMPLES requests in all
+# (tests/test_fuzz.py; `make test` sends ARCHIVE_FUZZ_EXAMPLES' default), on SQLite, then on
+# PostgreSQL when one answers, as test-postgres does.
+FUZZ_EXAMPLES ?= 10000
+FUZZ_TEST := $(BIN)/pytest tests/test_fuzz.py -q -p no:cacheprovider
+fuzz: install-dev
+	@echo "== Fuzz on SQLite ($(FUZZ_EXAMPLES) requests)"
+	DATABASE_URL= ARCHIVE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(FUZZ_TEST)
+	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(POSTGRES_URL)'.rsplit('/', 1)[0] + '/postgres', connect_timeout=3).close()" 2>/dev/null; then \
+		echo "== Fuzz on PostgreSQL ($(POSTGRES_URL), $(FUZZ_EXAMPLES) requests)"; \
+		DATABASE_URL=$(POSTGRES_URL) ARCHIVE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(FUZZ_TEST); \
+	elif [ -n "$$REQUIRE_POSTGRES" ]; then \
+		echo "PostgreSQL is required (REQUIRE_POSTGRES) but does not answer at $(POSTGRES_URL)."; \
+		exit 1; \
+	else \
+		echo "== SKIPPED the PostgreSQL fuzz: nothing answers at $(POSTGRES_URL)."; \
+	fi
 
 # Debian's Chromium for the browser tests (Playwright cannot download its own here), and
 # axe-core from npm for their accessibility scans, pinned in package-lock.json.
