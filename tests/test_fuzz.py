@@ -336,8 +336,8 @@ def archive(django_db_setup, django_db_blocker, request):
 
     started = time.perf_counter()
     with django_db_blocker.unblock(), transaction.atomic():
-        loaded = list(articles_load(paths=[django_settings.BASE_DIR / "seeds"]))
-        assert [o.status for o in loaded if o.article] == ["created"] * 6
+        outcomes = list(articles_load(paths=[django_settings.BASE_DIR / "seeds"]))
+        assert [o.status for o in outcomes if o.article] == ["created"] * 6
         untouched = TopicFactory(name="A topic with no articles", slug="empty")
         undated = EventFactory(name="An undated event", slug="undated", start_date=None)
         ArticleFactory(
@@ -377,7 +377,7 @@ def archive(django_db_setup, django_db_blocker, request):
         with capture.global_and_fixture_disabled():
             reporter.write_line(
                 f"\nfuzz: {sum(answers.values())} requests over {len(ROUTES)} routes in "
-                f"{elapsed:.1f} s; answers by status: {statuses}"
+                f"{elapsed:.1f} s (loading included); answers by status: {statuses}"
             )
 
 
@@ -385,10 +385,13 @@ def archive(django_db_setup, django_db_blocker, request):
 
 
 def send(client, method, path, query):
-    # In a savepoint of its own: on PostgreSQL a failed query spoils the transaction, and
-    # every request after it (Hypothesis shrinking the failure) would fail for that alone.
+    """The response and its body, read in a savepoint of its own: on PostgreSQL a failed
+    query spoils the transaction, and every request after it (Hypothesis shrinking the
+    failure) would fail for that alone. A streamed export fails here if it fails at all."""
     with transaction.atomic():
-        return client.generic(method, path, QUERY_STRING=query)
+        response = client.generic(method, path, QUERY_STRING=query)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+    return response, body
 
 
 def signed_in_client(route):
@@ -400,18 +403,11 @@ def signed_in_client(route):
     return client
 
 
-def body_of(response):
-    if response.streaming:
-        return b"".join(response.streaming_content)
-    return response.content
-
-
-def check_answer(response, method, path, query):
+def check_answer(response, body, method, path, query):
     """The properties every answer has, whatever was asked."""
     answers[response.status_code] += 1
     where = f"{method} {path}?{query!r}"
     assert response.status_code < 500, f"{where} answered {response.status_code}"
-    body = body_of(response)  # a streamed export fails here if it fails at all
     if method in ("HEAD", "OPTIONS") or response.status_code in (301, 302, 304, 405):
         return
     kind = response.get("Content-Type", "").split(";")[0]
@@ -469,8 +465,7 @@ def test_no_request_makes_a_page_fail(archive, route):
         ),
     )
     def fuzzed(method, path, query):
-        response = send(client, method, path, query)
-        check_answer(response, method, path, query)
+        check_answer(*send(client, method, path, query), method, path, query)
 
     fuzzed()
 
@@ -481,4 +476,4 @@ def test_every_route_takes_the_worst_query_strings(archive, query):
     for route in ROUTES:
         path = sample_path(route, archive)
         query = route.query_prefix + query
-        check_answer(send(signed_in_client(route), "GET", path, query), "GET", path, query)
+        check_answer(*send(signed_in_client(route), "GET", path, query), "GET", path, query)
