@@ -13,7 +13,7 @@ BENCH_SETTINGS := benchmarks.settings
 
 .PHONY: run dev-server serve install install-dev migrate seed superuser test lint format \
 	test-sqlite test-postgres browser bench bench-ingest bench-stages bench-search bench-pages \
-	loadtest replica replica-stop clean
+	loadtest replica replica-stop fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -126,6 +126,24 @@ replica:
 
 replica-stop:
 	scripts/replica.sh stop var/replica
+
+# Every public URL, the API and the admin's lists fuzzed with FUZZ_EXAMPLES requests in all
+# (tests/test_fuzz.py; `make test` sends ARCHIVE_FUZZ_EXAMPLES' default), on SQLite, then on
+# PostgreSQL when one answers, as test-postgres does.
+FUZZ_EXAMPLES ?= 10000
+FUZZ_TEST := $(BIN)/pytest tests/test_fuzz.py -q -p no:cacheprovider
+fuzz: install-dev
+	@echo "== Fuzz on SQLite ($(FUZZ_EXAMPLES) requests)"
+	DATABASE_URL= ARCHIVE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(FUZZ_TEST)
+	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(POSTGRES_URL)'.rsplit('/', 1)[0] + '/postgres', connect_timeout=3).close()" 2>/dev/null; then \
+		echo "== Fuzz on PostgreSQL ($(POSTGRES_URL), $(FUZZ_EXAMPLES) requests)"; \
+		DATABASE_URL=$(POSTGRES_URL) ARCHIVE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(FUZZ_TEST); \
+	elif [ -n "$$REQUIRE_POSTGRES" ]; then \
+		echo "PostgreSQL is required (REQUIRE_POSTGRES) but does not answer at $(POSTGRES_URL)."; \
+		exit 1; \
+	else \
+		echo "== SKIPPED the PostgreSQL fuzz: nothing answers at $(POSTGRES_URL)."; \
+	fi
 
 # Debian's Chromium for the browser tests (Playwright cannot download its own here), and
 # axe-core from npm for their accessibility scans, pinned in package-lock.json.

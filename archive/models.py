@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.db import connections, models, router, transaction
 from django.db.models import F, Q
@@ -17,6 +19,9 @@ from archive.db import nulls_last
 
 # Migration 0003 names the encoder archive.models.UnicodeJSONEncoder: it stays importable here.
 from archive.kinds import BlockKind, UnicodeJSONEncoder
+
+# What a source URL must start with to be linked (Article.source_link).
+WEB_ADDRESS = re.compile(r"https?://", re.IGNORECASE)
 
 
 class Language(models.Model):
@@ -490,6 +495,13 @@ class Article(models.Model):
     @property
     def excerpt(self):
         return self.standfirst or next(iter(self.blocks_of(BlockKind.PARAGRAPH)), "")
+
+    @property
+    def source_link(self):
+        """The source URL when it is a web address (http or https), which the article's
+        page links; "" for anything else, such as a javascript: URL written to the
+        database without the form's or the loader's check, which must never be a link."""
+        return self.source_url if WEB_ADDRESS.match(self.source_url) else ""
 
     @property
     def captions(self):

@@ -5,3 +5,6 @@ urlpatterns = [
     path("", include("archive.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# A 400 says what was wrong with the request (Django's own page names nothing).
+handler400 = "archive.views.errors.bad_request"

@@ -195,3 +195,19 @@ def test_editor_update_saves_each_article_so_that_edits_history_and_search_follo
     assert changed.history.first().source_name == "Reuters"
     Article.objects.filter(pk=changed.pk).editor_update(title="Zhongnanhai")
     assert list(Article.objects.search("Zhongnanhai").articles) == [changed]
+
+
+@pytest.mark.parametrize(
+    ("source_url", "link"),
+    [
+        ("https://www.nrc.nl/soja", "https://www.nrc.nl/soja"),
+        ("HTTP://example.org/", "HTTP://example.org/"),
+        ("javascript:alert(1)", ""),
+        ("JAVASCRIPT:alert(1)", ""),
+        (" https://example.org/", ""),
+        ("data:text/html,<script>", ""),
+        ("", ""),
+    ],
+)
+def test_only_a_web_address_is_a_source_link(source_url, link):
+    assert Article(source_url=source_url).source_link == link

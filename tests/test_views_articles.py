@@ -97,6 +97,17 @@ def test_the_header_names_the_source_with_its_link_and_the_language(client, db):
     assert '<a href="https://www.nrc.nl/soja" rel="noopener">NRC</a>' in meta
 
 
+@pytest.mark.parametrize(
+    "source_url", ["javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,<b>", "//x.org"]
+)
+def test_a_source_url_that_is_not_a_web_address_is_named_but_not_linked(client, db, source_url):
+    # Neither the form nor the loader stores one; a shell or an import by hand might.
+    article = ArticleFactory(title="Soja", source_name="NRC", source_url=source_url)
+    meta = section(client.get(article.get_absolute_url()).content.decode(), 'class="meta"', "</p>")
+    assert "NRC" in meta
+    assert "<a " not in meta
+
+
 def test_events_come_before_topics_in_the_tags_each_named_as_such(client, tagged):
     tags = section(
         client.get(tagged["call"].get_absolute_url()).content.decode(), '"tags"', "</ul>"

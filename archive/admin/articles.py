@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 
 from archive.admin.blocks import BlocksField
 from archive.admin.history import HistoryAdmin
+from archive.admin.lists import CheckedListMixin
 from archive.admin.suggestions import decide_buttons, tag_display
 from archive.editing import articles_tag, articles_untag
 from archive.models import Article, Event, Language, TagSuggestion, Topic
@@ -287,7 +288,7 @@ def _articles(count):
 
 
 @admin.register(Article)
-class ArticleAdmin(HistoryAdmin):
+class ArticleAdmin(CheckedListMixin, HistoryAdmin):
     form = ArticleForm
     list_display = [
         "title",

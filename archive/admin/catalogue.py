@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from archive.admin.history import HistoryAdmin
+from archive.admin.lists import CheckedListMixin
 from archive.events import events_merge
 from archive.models import (
     Article,
@@ -35,7 +36,7 @@ class CountedArticlesMixin:
 
 
 @admin.register(Language)
-class LanguageAdmin(CountedArticlesMixin, admin.ModelAdmin):
+class LanguageAdmin(CheckedListMixin, CountedArticlesMixin, admin.ModelAdmin):
     list_display = ["code", "name_en", "name_native", "article_count"]
     search_fields = ["code", "name_en", "name_native"]
     ordering_field = "name_en"
@@ -48,7 +49,7 @@ class TopicKeywordInline(admin.TabularInline):
 
 
 @admin.register(Topic)
-class TopicAdmin(CountedArticlesMixin, HistoryAdmin):
+class TopicAdmin(CheckedListMixin, CountedArticlesMixin, HistoryAdmin):
     list_display = ["name", "slug", "article_count"]
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
@@ -63,7 +64,7 @@ class EventAliasInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(HistoryAdmin):
+class EventAdmin(CheckedListMixin, HistoryAdmin):
     list_display = ["name", "start_date", "end_date", "date_precision", "place", "tagged_articles"]
     list_filter = ["date_precision"]
     search_fields = ["name", "slug", "place", "description", "aliases__text"]
@@ -112,7 +113,7 @@ class ConceptLabelInline(admin.TabularInline):
 
 
 @admin.register(Concept)
-class ConceptAdmin(HistoryAdmin):
+class ConceptAdmin(CheckedListMixin, HistoryAdmin):
     """The search thesaurus: a search for one label also finds the others."""
 
     list_display = ["name", "kind", "labels_display"]

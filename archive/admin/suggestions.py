@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from archive.admin.lists import CheckedListMixin
 from archive.models import TagRejection, TagSuggestion
 from archive.suggestions import suggestions_confirm, suggestions_reject
 
@@ -48,7 +49,7 @@ def decide_buttons(suggestion, *, next_url):
 
 
 @admin.register(TagSuggestion)
-class TagSuggestionAdmin(admin.ModelAdmin):
+class TagSuggestionAdmin(CheckedListMixin, admin.ModelAdmin):
     list_display = ["suggested_tag", "article_title", "words", "created_at"]
     list_display_links = None
     list_filter = [
@@ -148,7 +149,7 @@ class TagSuggestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(TagRejection)
-class TagRejectionAdmin(admin.ModelAdmin):
+class TagRejectionAdmin(CheckedListMixin, admin.ModelAdmin):
     """Deleting a rejection lets the loader suggest the tag again on the next load."""
 
     list_display = ["rejected_tag", "article_title", "rejected_by", "rejected_at"]
