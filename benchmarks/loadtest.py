@@ -42,21 +42,12 @@ LUA = Path(__file__).with_name("loadtest.lua")
 
 
 @dataclass
-class Outcome:
-    articles: int
-    seconds: int
-    connections: int
-    workers: int
-    threads: int
-    paths: int
-    warm: bool
-    cache: str
-    loaded_during: int
+class Phase:
+    """One timed run of wrk: what it measured, and the workers' peak memory meanwhile."""
+
+    name: str
     wrk: dict
-    worker_peak_mb: list = field(default_factory=list)
-    warm_up_seconds: float = 0.0
-    warm_up_errors: list = field(default_factory=list)
-    load_result: str = ""
+    worker_peak_mb: list
 
     @property
     def per_second(self):
@@ -73,6 +64,23 @@ class Outcome:
         }
         kinds.update({f"HTTP {code}": n for code, n in statuses.items() if code[0] != "2"})
         return {kind: n for kind, n in kinds.items() if n}
+
+
+@dataclass
+class Outcome:
+    articles: int
+    seconds: int
+    connections: int
+    workers: int
+    threads: int
+    paths: int
+    warm: bool
+    cache: str
+    loaded_during: int
+    phases: list = field(default_factory=list)
+    warm_up_seconds: float = 0.0
+    warm_up_errors: list = field(default_factory=list)
+    load_result: str = ""
 
 
 REDIS_URL = "redis://127.0.0.1:6379/14"
@@ -124,31 +132,36 @@ def loadtest(
             warm=warm,
             cache="Redis" if redis_url else "each process's memory",
             loaded_during=load_during,
-            wrk={},
         )
         if warm:
             began = time.perf_counter()
             outcome.warm_up_errors = server.ask_each(paths)
             outcome.warm_up_seconds = time.perf_counter() - began
             out(f"asked each of {len(paths):,} paths once in {outcome.warm_up_seconds:,.0f} s")
-        sampler = MemorySampler(server.worker_pids())
-        sampler.start()
-        loader = None
+        out(f"wrk: {connections} connections, {seconds} s, {len(paths):,} paths")
+        outcome.phases.append(_phase("steady", server, paths_file, outcome))
         if new_articles:
+            out(f"wrk again, while the loader adds {load_during:,} articles")
             loader = threading.Thread(
-                target=_load_later, args=(server, new_articles, outcome, seconds / 6)
+                target=_load_later, args=(server, new_articles, outcome, seconds / 12)
             )
             loader.start()
-        out(f"wrk: {connections} connections, {seconds} s, {len(paths):,} paths")
-        outcome.wrk = _wrk(server.base, paths_file, seconds=seconds, connections=connections)
-        sampler.stop()
-        if loader:
+            outcome.phases.append(_phase("while loading", server, paths_file, outcome))
             loader.join()
-        outcome.worker_peak_mb = sampler.peaks_mb()
     finally:
         server.stop()
         _drop(url)
     return outcome
+
+
+def _phase(name, server, paths_file, outcome):
+    sampler = MemorySampler(server.worker_pids())
+    sampler.start()
+    measured = _wrk(
+        server.base, paths_file, seconds=outcome.seconds, connections=outcome.connections
+    )
+    sampler.stop()
+    return Phase(name=name, wrk=measured, worker_peak_mb=sampler.peaks_mb())
 
 
 def _load_later(server, path, outcome, delay):
@@ -397,9 +410,6 @@ def _drop(url):
 
 
 def table(outcome):
-    wrk = outcome.wrk
-    statuses = ", ".join(f"{code}: {n:,}" for code, n in sorted(wrk["statuses"].items()))
-    errors = ", ".join(f"{kind}: {n:,}" for kind, n in outcome.errors.items()) or "none"
     lines = [
         f"Load test, {datetime.date.today()}: {outcome.articles:,} articles on PostgreSQL, "
         f"`make serve` with {outcome.workers} workers of {outcome.threads} threads, wrk with "
@@ -407,15 +417,23 @@ def table(outcome):
         f"paths ({'each asked once first' if outcome.warm else 'cold'}), the cache in "
         f"{outcome.cache}.",
         "",
-        "| requests | per second | p50 | p90 | p99 | max | errors | worker peak RSS |",
-        "|---:|---:|---:|---:|---:|---:|---|---|",
-        f"| {wrk['requests']:,} | {outcome.per_second:,.0f} | {wrk['p50_ms']:.1f} ms | "
-        f"{wrk['p90_ms']:.1f} ms | {wrk['p99_ms']:.1f} ms | {wrk['max_ms']:.0f} ms | {errors} | "
-        + ", ".join(f"{mb} MB" for mb in outcome.worker_peak_mb)
-        + " |",
-        "",
-        f"Answers by status: {statuses}.",
+        "| run | requests | per second | p50 | p90 | p99 | max | errors | worker peak RSS |",
+        "|---|---:|---:|---:|---:|---:|---:|---|---|",
     ]
+    for phase in outcome.phases:
+        wrk = phase.wrk
+        errors = ", ".join(f"{kind}: {n:,}" for kind, n in phase.errors.items()) or "none"
+        lines.append(
+            f"| {phase.name} | {wrk['requests']:,} | {phase.per_second:,.0f} | "
+            f"{wrk['p50_ms']:.1f} ms | {wrk['p90_ms']:.1f} ms | {wrk['p99_ms']:.1f} ms | "
+            f"{wrk['max_ms']:.0f} ms | {errors} | "
+            + ", ".join(f"{mb} MB" for mb in phase.worker_peak_mb)
+            + " |"
+        )
+    lines.append("")
+    for phase in outcome.phases:
+        statuses = ", ".join(f"{code}: {n:,}" for code, n in sorted(phase.wrk["statuses"].items()))
+        lines.append(f"Answers by status, {phase.name}: {statuses}.")
     if outcome.warm:
         lines.append(
             f"Asking each path once first took {outcome.warm_up_seconds:,.0f} s"
@@ -427,7 +445,7 @@ def table(outcome):
         )
     if outcome.loaded_during:
         lines.append(
-            f"A load of {outcome.loaded_during:,} new articles ran during the test: "
-            f"{outcome.load_result}."
+            f"The loader (at nice 10) added {outcome.loaded_during:,} new articles during the "
+            f"second run: {outcome.load_result}."
         )
     return "\n".join(lines)
