@@ -1,5 +1,5 @@
--- wrk's script for the load test (benchmarks/loadtest.py): each connection walks the mix of
--- paths in the file given after "--", from its own starting point, and every thread counts
+-- wrk's script for the load test (benchmarks/loadtest.py): each of wrk's threads walks the mix
+-- of paths in the file given after "--", from its own starting point, and every thread counts
 -- the answers by status; done() prints one JSON line for the benchmark to read.
 local threads = {}
 

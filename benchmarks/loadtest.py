@@ -83,7 +83,9 @@ class Outcome:
     load_result: str = ""
 
 
-REDIS_URL = "redis://127.0.0.1:6379/14"
+REDIS_URL = "redis://127.0.0.1:6379/0"
+# The load test's keys in Redis, apart from anything else it holds.
+CACHE_PREFIX = "archive-loadtest"
 
 
 def loadtest(
@@ -113,11 +115,12 @@ def loadtest(
             BENCH_DIR / f"loadtest-new-{load_during}.jsonl", count=load_during, seed=SEED
         )
     if redis_url:
-        # As in production: one cache for both workers, emptied so that no earlier run's
-        # pages are in it.
+        # As in production: one cache for both workers, without an earlier run's pages.
         import redis
 
-        redis.Redis.from_url(redis_url).flushdb()
+        client = redis.Redis.from_url(redis_url)
+        for key in client.scan_iter(f"{CACHE_PREFIX}:*"):
+            client.delete(key)
     server = Server(url, redis_url=redis_url)
     out(f"serving {articles:,} articles with `make serve` at {server.base}")
     server.start()
@@ -275,7 +278,7 @@ class Server:
     def __init__(self, url, *, redis_url):
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.workers = int(os.environ.get("WEB_CONCURRENCY") or os.cpu_count() or 1)
+        self.workers = int(os.environ.get("WEB_CONCURRENCY") or len(os.sched_getaffinity(0)))
         self.threads = int(os.environ.get("GUNICORN_THREADS") or 4)
         self.pidfile = BENCH_DIR / f"loadtest-{self.port}.pid"
         self.log = BENCH_DIR / "loadtest-server.log"
@@ -291,6 +294,7 @@ class Server:
             "WEB_CONCURRENCY": str(self.workers),
             "GUNICORN_THREADS": str(self.threads),
             "REDIS_URL": redis_url or "",
+            "ARCHIVE_CACHE_PREFIX": CACHE_PREFIX,
         }
         self.env.pop("DJANGO_DEBUG", None)
         self.process = None

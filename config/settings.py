@@ -13,10 +13,11 @@ ARCHIVE_LOGIN_CLIENT_IP_HEADER  the request header holding the client's address 
 DJANGO_HTTPS          "1" behind TLS: secure cookies, HSTS, redirect to https, trust the
                       proxy's X-Forwarded-Proto; off by default
 DJANGO_HSTS_SECONDS   how long browsers keep to https, with DJANGO_HTTPS; default a year
-DJANGO_HSTS_PRELOAD   "0" leaves out includeSubDomains and preload; on by default
+DJANGO_HSTS_PRELOAD   "1" adds includeSubDomains and preload to HSTS; off by default
 DJANGO_STATIC_ROOT    where collectstatic writes the static files; default var/staticfiles
 REDIS_URL             Django's cache in Redis, shared by every server process; default: each
                       process's own memory
+ARCHIVE_CACHE_PREFIX  the prefix of this archive's keys in Redis; default "archive"
 
 The benchmarks have settings of their own on top of these (benchmarks/settings.py).
 """
@@ -38,6 +39,11 @@ def env_bool(name, default=False):
     if value is None or value.strip() == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name, default):
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
 
 
 def env_list(name, default=()):
@@ -262,8 +268,10 @@ if HTTPS:
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", 365 * 24 * 3600))
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_PRELOAD", default=True)
+    SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 365 * 24 * 3600)
+    # Asked for, never by default: every subdomain must then serve https too, and a
+    # preload listing takes months to undo.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_PRELOAD")
     SECURE_HSTS_PRELOAD = SECURE_HSTS_INCLUDE_SUBDOMAINS
 
 # --- Caching ---
@@ -276,14 +284,16 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "archive",
+            # Several archives (or test runs) may share one Redis.
+            "KEY_PREFIX": os.environ.get("ARCHIVE_CACHE_PREFIX") or "archive",
         }
     }
 else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "OPTIONS": {"MAX_ENTRIES": 5000},
+            # Whole pages are some 15–60 KB: this bounds a process's cache near 60 MB.
+            "OPTIONS": {"MAX_ENTRIES": 1000},
         }
     }
 

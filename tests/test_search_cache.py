@@ -165,3 +165,17 @@ def test_without_a_data_version_nothing_is_remembered(settings, article):
         with CaptureQueriesContext(connection) as queries:
             assert search.count() == 1
         assert [q["sql"] for q in queries if "archive_search" in q["sql"]] != []
+
+
+def test_writing_the_index_renews_the_version_after_the_article_itself(article):
+    """A save outside a transaction commits the article (renewing the version) before its
+    index row is written: an answer computed in between, from the old index, must not be
+    kept under the version readers see once the index is written."""
+    from archive.search.documents import articles_index, articles_unindex
+
+    before = data_version()
+    articles_index([article])
+    assert data_version() != before
+    before = data_version()
+    articles_unindex([article.pk])
+    assert data_version() != before

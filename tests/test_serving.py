@@ -5,7 +5,6 @@ its own that the server's processes can reach (tests.processes)."""
 import contextlib
 import gzip
 import os
-import random
 import re
 import shutil
 import signal
@@ -56,16 +55,17 @@ class Server:
     """gunicorn serving a database; get() answers (status, headers, body) and never raises
     for an HTTP error."""
 
-    def __init__(self, database, *, static_root, redis_db):
+    def __init__(self, database, *, static_root, cache_prefix):
         self.database = database
-        self.redis_db = redis_db
+        self.cache_prefix = cache_prefix
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.environment = database.environment(
             DJANGO_DEBUG="0",
             DJANGO_ALLOWED_HOSTS="127.0.0.1",
             DJANGO_STATIC_ROOT=str(static_root),
-            REDIS_URL=f"{REDIS}/{redis_db}",
+            REDIS_URL=REDIS,
+            ARCHIVE_CACHE_PREFIX=cache_prefix,
             WEB_CONCURRENCY="2",
             GUNICORN_BIND=f"127.0.0.1:{self.port}",
         )
@@ -96,6 +96,14 @@ class Server:
             self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.process.kill()
+
+    def cache_keys(self):
+        return subprocess.run(
+            ["redis-cli", "--scan", "--pattern", f"{self.cache_prefix}:*"],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.split()
 
     def workers(self):
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
@@ -132,11 +140,9 @@ def served(tmp_path_factory):
         with admin_connection() as admin:
             admin.execute(f"CREATE DATABASE {name}")
         database = LoadDatabase(postgres_url(name), "postgresql")
-    # A Redis database for this run, emptied first: no other run's answers are in it (two
-    # runs at once, as on a developer's machine, would rarely draw the same).
-    redis_db = random.randint(1, 15)
-    subprocess.run(["redis-cli", "-n", str(redis_db), "FLUSHDB"], capture_output=True, check=False)
-    server = Server(database, static_root=folder / "static", redis_db=redis_db)
+    # Keys of this run's own in Redis, whatever else it holds; removed at the end.
+    prefix = f"archive-test-{uuid.uuid4().hex[:12]}"
+    server = Server(database, static_root=folder / "static", cache_prefix=prefix)
     try:
         for command in (["migrate", "--noinput"], ["load_seeds"], ["collectstatic", "--noinput"]):
             result = subprocess.run(
@@ -153,6 +159,8 @@ def served(tmp_path_factory):
     finally:
         if server.process:
             server.stop()
+        for key in server.cache_keys():
+            subprocess.run(["redis-cli", "DEL", key], capture_output=True, check=False)
         database.end_sessions()
         if database.vendor == "postgresql":
             with admin_connection() as admin:
@@ -195,12 +203,7 @@ def test_every_worker_sees_an_edit_at_once_through_the_shared_cache(served):
     search = "/articles/?q=Blinken"
     for _ in range(10):  # both workers answer, and remember, the search
         assert b"Blinken" in served.get(search)[2]
-    keys = subprocess.run(
-        ["redis-cli", "-n", str(served.redis_db), "--scan", "--pattern", "archive:*"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
+    keys = served.cache_keys()
     assert any(":archive:page:" in key for key in keys)
     assert any(":archive:search:" in key for key in keys)
 

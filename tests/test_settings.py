@@ -157,8 +157,14 @@ def test_behind_tls_cookies_are_secure_and_browsers_keep_to_https():
     assert seen["CSRF_COOKIE_SECURE"] is True
     assert seen["SECURE_SSL_REDIRECT"] is True
     assert seen["SECURE_HSTS_SECONDS"] == 365 * 24 * 3600
-    assert seen["SECURE_HSTS_PRELOAD"] is True
+    assert seen["SECURE_HSTS_PRELOAD"] is False  # asked for, never by default
     assert seen["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+    asked = settings_with(
+        {**PRODUCTION, "DJANGO_HTTPS": "1", "DJANGO_HSTS_PRELOAD": "1", "DJANGO_HSTS_SECONDS": ""},
+        SECURE,
+    )
+    assert asked["SECURE_HSTS_PRELOAD"] is True
+    assert asked["SECURE_HSTS_SECONDS"] == 365 * 24 * 3600
 
 
 def test_without_tls_nothing_insists_on_https():
@@ -172,7 +178,7 @@ def test_the_deployment_check_finds_nothing_in_production_settings():
     clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        env={**clean, **PRODUCTION, "DJANGO_HTTPS": "1"},
+        env={**clean, **PRODUCTION, "DJANGO_HTTPS": "1", "DJANGO_HSTS_PRELOAD": "1"},
         cwd=settings.BASE_DIR,
         capture_output=True,
         text=True,
@@ -188,3 +194,20 @@ def test_the_cache_is_each_process_memory_unless_redis_is_named():
     redis = settings_with({**PRODUCTION, "REDIS_URL": "redis://127.0.0.1:6379/3"}, ["CACHES"])
     assert redis["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     assert redis["CACHES"]["default"]["LOCATION"] == "redis://127.0.0.1:6379/3"
+
+
+def test_behind_tls_http_is_redirected_but_for_the_health_check(client, db, settings):
+    """What the settings DJANGO_HTTPS gives (above) do to requests: plain http is sent to
+    https, except /healthz, which a load balancer may ask over http; https answers carry
+    HSTS."""
+    https = settings_with({**PRODUCTION, "DJANGO_HTTPS": "1"}, [*SECURE, "SECURE_REDIRECT_EXEMPT"])
+    for name in ["SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_REDIRECT_EXEMPT"]:
+        setattr(settings, name, https[name])
+    settings.SECURE_PROXY_SSL_HEADER = tuple(https["SECURE_PROXY_SSL_HEADER"])
+    response = client.get("/articles/?q=trade")
+    assert response.status_code == 301
+    assert response["Location"] == "https://testserver/articles/?q=trade"
+    assert client.get("/healthz").status_code == 200
+    behind_the_proxy = client.get("/articles/", HTTP_X_FORWARDED_PROTO="https")
+    assert behind_the_proxy.status_code == 200
+    assert behind_the_proxy["Strict-Transport-Security"] == "max-age=31536000"

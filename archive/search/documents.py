@@ -21,6 +21,7 @@ from archive.routing import reading_connection
 from archive.search.analysis import folded_terms
 from archive.search.backends import backend_for
 from archive.search.backends.base import COMMON_TERMS
+from archive.search.cache import version_renew
 from archive.text import fold
 
 
@@ -102,6 +103,11 @@ def rows_write(rows, *, common=None):
     if common is None:
         common = common_terms_held()
     backend_for(connection).rows_write(rows, common=common)
+    # The article's own write renewed the data version before this one, and outside a
+    # transaction (a save in a shell) it is already committed: an answer computed between
+    # the two, from the old index, would be kept under the new version. Renewing it again
+    # once the index is written makes any such answer unreachable.
+    version_renew()
 
 
 def articles_index(articles, *, common=None):
@@ -114,3 +120,4 @@ def articles_unindex(ids):
     ids = list(ids)
     if ids:
         backend_for(connection).rows_delete(ids)
+        version_renew()  # as in rows_write

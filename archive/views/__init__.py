@@ -4,9 +4,12 @@
 from functools import wraps
 
 from django.conf import settings
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
+from archive.release import release
 from archive.routing import public_reads
 from archive.search import cache
 
@@ -23,15 +26,37 @@ def read_only(view):
 
     @wraps(view)
     def remembered_for_readers(request, *args, **kwargs):
-        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        if _signed_in(request):
             return view(request, *args, **kwargs)
-        # The host and scheme are in the key: feeds, sitemaps and citations write whole URLs.
-        key = ("page", request.scheme, request.get_host(), request.get_full_path())
+        key = (
+            "page",
+            # Another release's pages, with other templates and static file names, never.
+            release(),
+            # Feeds, sitemaps and citations write whole URLs.
+            request.scheme,
+            request.get_host(),
+            request.get_full_path(),
+            # A citation gives the day it was read.
+            timezone.localdate().isoformat(),
+        )
         return cache.response_remembered(
             key,
-            lambda: view(request, *args, **kwargs),
+            lambda: _for_everyone(request, view(request, *args, **kwargs)),
             version=cache.data_version(),
             seconds=settings.ARCHIVE_PAGE_CACHE_SECONDS,
         )
 
     return csrf_exempt(require_safe(public_reads(remembered_for_readers)))
+
+
+def _signed_in(request):
+    # Without a session cookie no session is read (a query saved on most requests).
+    return settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated
+
+
+def _for_everyone(request, response):
+    """The response, marked private when it holds something of this reader's own: a CSRF
+    token (a template asked for one), which would otherwise be kept and sent to everyone."""
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        patch_cache_control(response, private=True)
+    return response

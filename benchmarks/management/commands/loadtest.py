@@ -29,7 +29,7 @@ class Command(RecordingCommand):
             "--redis",
             default=REDIS_URL,
             metavar="URL",
-            help=f"The cache, emptied first (default {REDIS_URL}); '' for each process's memory.",
+            help=f"The cache (default {REDIS_URL}); '' for each process's memory.",
         )
 
     def handle(
