@@ -14,7 +14,7 @@ from archive.routing import public_reads
 from archive.search import cache
 
 
-def read_only(view):
+def read_only(view=None, *, remembered=True):
     """A public page: GET and HEAD only, any other method answered 405. It takes no form,
     so CSRF has nothing to protect; exempt from it, an unsafe method gets its 405 rather
     than the CSRF check's 403. Its reads of the archive's data may go to a read replica, one
@@ -22,7 +22,13 @@ def read_only(view):
 
     What it answers a reader without a session is kept whole under the data version
     (archive.search.cache), so the same page asked again costs a cache read, and no longer
-    than the data it shows stays unchanged. Signed-in editors always get a fresh page."""
+    than the data it shows stays unchanged. Signed-in editors always get a fresh page. A
+    view whose answers are never kept (a stream: `@read_only(remembered=False)`) skips even
+    reading the version."""
+    if view is None:
+        return lambda view: read_only(view, remembered=remembered)
+    if not remembered:
+        return csrf_exempt(require_safe(public_reads(view)))
 
     @wraps(view)
     def remembered_for_readers(request, *args, **kwargs):

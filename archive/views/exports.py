@@ -19,12 +19,13 @@ from archive.models import Article
 from archive.views import read_only
 
 
-@read_only
+# Streamed, so never kept whole (archive.views.read_only).
+@read_only(remembered=False)
 def articles_csv(request):
     return _export(request, "csv")
 
 
-@read_only
+@read_only(remembered=False)
 def articles_json(request):
     return _export(request, "json")
 
