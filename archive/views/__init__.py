@@ -20,7 +20,7 @@ def read_only(view=None, *, remembered=True):
     than the CSRF check's 403. Its reads of the archive's data may go to a read replica, one
     for the whole request (archive.routing.public_reads), the data version included.
 
-    What it answers a reader without a session is kept whole under the data version
+    What it answers a reader who is not signed in is kept whole under the data version
     (archive.search.cache), so the same page asked again costs a cache read, and no longer
     than the data it shows stays unchanged. Signed-in editors always get a fresh page. A
     view whose answers are never kept (a stream: `@read_only(remembered=False)`) skips even
