@@ -55,8 +55,7 @@ def remembered(key, compute, *, version):
     is remembered: writes could not renew it, so any answer kept under it could be stale."""
     if not settings.ARCHIVE_SEARCH_CACHE_SECONDS or not version:
         return compute()
-    digest = hashlib.sha256(repr((version, key)).encode()).hexdigest()
-    cache_key = f"archive:search:{digest}"
+    cache_key = _cache_key("search", version, key)
     value = cache.get(cache_key, _MISSING)
     if value is _MISSING:
         value = compute()
@@ -71,8 +70,7 @@ def response_remembered(key, compute, *, version, seconds):
     own cache middleware does."""
     if not seconds or not version:
         return compute()
-    digest = hashlib.sha256(repr((version, key)).encode()).hexdigest()
-    cache_key = f"archive:page:{digest}"
+    cache_key = _cache_key("page", version, key)
     response = cache.get(cache_key)
     if response is not None:
         return response
@@ -84,6 +82,10 @@ def response_remembered(key, compute, *, version, seconds):
     else:
         cache.set(cache_key, response, seconds)
     return response
+
+
+def _cache_key(kind, version, key):
+    return f"archive:{kind}:{hashlib.sha256(repr((version, key)).encode()).hexdigest()}"
 
 
 def _storable(response):
