@@ -7,14 +7,12 @@ would not see the rows of a test's open transaction.
 """
 
 import contextlib
-import os
 import sqlite3
 import subprocess
 import sys
 import threading
 import time
 import uuid
-from pathlib import Path
 
 import dj_database_url
 import psycopg
@@ -27,11 +25,10 @@ from archive.models import Article, Topic
 from archive.search.cache import data_version
 from archive.search.maintenance import index_check, indexed_ids
 from tests.factories import ArticleFactory, TopicFactory
+from tests.processes import LoadDatabase, admin_connection, postgres_url
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
 
-MANAGE = str(Path(settings.BASE_DIR) / "manage.py")
-SECRET = "tests-only-not-a-secret"
 # Each transaction of the writer below adds this many articles: a snapshot taken halfway
 # through one would hold a count that is not a multiple of it.
 WRITER_BATCH = 5
@@ -224,26 +221,9 @@ def test_a_sqlite_backup_is_one_file_that_opens_as_it_is(edited_seeds, tmp_path)
 # --- With other processes: the site and the loader as they run ----------------------------
 
 
-class ServedDatabase:
+class ServedDatabase(LoadDatabase):
     """A migrated database that other processes can reach, as the site's is: an SQLite file
     in WAL mode, or on PostgreSQL a database of its own."""
-
-    def __init__(self, url, vendor):
-        self.url = url
-        self.vendor = vendor
-
-    def environment(self):
-        clean = {
-            key: value
-            for key, value in os.environ.items()
-            if not key.startswith(("DJANGO_", "DATABASE_", "ARCHIVE_"))
-        }
-        return {
-            **clean,
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "DJANGO_SECRET_KEY": SECRET,
-            "DATABASE_URL": self.url,
-        }
 
     def run(self, *arguments, **options):
         return subprocess.run(
@@ -256,9 +236,6 @@ class ServedDatabase:
             **options,
         )
 
-    def manage(self, *arguments):
-        return self.run(MANAGE, *arguments)
-
     def connect(self):
         """A connection of the test's own, as another server process would hold one."""
         if self.vendor == "sqlite":
@@ -269,18 +246,6 @@ class ServedDatabase:
         return db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
 
-def _admin_connection():
-    database = settings.DATABASES["default"]
-    return psycopg.connect(
-        host=database["HOST"] or "127.0.0.1",
-        port=database["PORT"] or 5432,
-        user=database["USER"],
-        password=database["PASSWORD"] or None,
-        dbname="postgres",
-        autocommit=True,
-    )
-
-
 @pytest.fixture
 def served(tmp_path):
     if connection.vendor == "sqlite":
@@ -288,23 +253,16 @@ def served(tmp_path):
         name = None
     else:
         name = f"archive_backup_served_{uuid.uuid4().hex[:12]}"
-        with _admin_connection() as admin:
+        with admin_connection() as admin:
             admin.execute(f"CREATE DATABASE {name}")
-        settings_dict = settings.DATABASES["default"]
-        password = f":{settings_dict['PASSWORD']}" if settings_dict["PASSWORD"] else ""
-        host = settings_dict["HOST"] or "127.0.0.1"
-        database = ServedDatabase(
-            f"postgres://{settings_dict['USER']}{password}@{host}:"
-            f"{settings_dict['PORT'] or 5432}/{name}",
-            "postgresql",
-        )
+        database = ServedDatabase(postgres_url(name), "postgresql")
     try:
         result = database.manage("migrate", "--noinput", "-v", "0")
         assert result.returncode == 0, result.stderr
         yield database
     finally:
         if name:
-            with _admin_connection() as admin:
+            with admin_connection() as admin:
                 admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 

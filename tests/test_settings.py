@@ -8,11 +8,14 @@ from django.conf import settings
 CHECK = [sys.executable, "-c", "import django; django.setup(); print('started')"]
 
 
-def run_with(env):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+def run_with(env, command=CHECK):
+    """`command` in a process whose settings come from `env` alone, not from this run's."""
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_"))
+    }
     clean["DJANGO_SETTINGS_MODULE"] = "config.settings"
     return subprocess.run(
-        CHECK, env={**clean, **env}, cwd=settings.BASE_DIR, capture_output=True, text=True
+        command, env={**clean, **env}, cwd=settings.BASE_DIR, capture_output=True, text=True
     )
 
 
@@ -124,14 +127,7 @@ def settings_with(env, names):
         "import json, django; django.setup(); from django.conf import settings as s; "
         f"print(json.dumps({{n: getattr(s, n, None) for n in {names!r}}}, default=str))"
     )
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDIS_"))}
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
-        cwd=settings.BASE_DIR,
-        capture_output=True,
-        text=True,
-    )
+    result = run_with(env, [sys.executable, "-c", script])
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -175,13 +171,9 @@ def test_without_tls_nothing_insists_on_https():
 
 
 def test_the_deployment_check_finds_nothing_in_production_settings():
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    result = subprocess.run(
+    result = run_with(
+        {**PRODUCTION, "DJANGO_HTTPS": "1", "DJANGO_HSTS_PRELOAD": "1"},
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        env={**clean, **PRODUCTION, "DJANGO_HTTPS": "1", "DJANGO_HSTS_PRELOAD": "1"},
-        cwd=settings.BASE_DIR,
-        capture_output=True,
-        text=True,
     )
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
