@@ -22,6 +22,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -257,7 +258,7 @@ def _article_paths(url, ids):
     env.setdefault("DJANGO_SECRET_KEY", "load-test-only")
     result = subprocess.run(
         [
-            str(Path(settings.BASE_DIR) / ".venv" / "bin" / "python"),
+            sys.executable,
             "manage.py",
             "shell",
             "-c",
@@ -276,7 +277,7 @@ class Server:
     """`make serve` on the database at `url`, on a free port of 127.0.0.1."""
 
     def __init__(self, url, *, redis_url):
-        self.port = _free_port()
+        self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.workers = int(os.environ.get("WEB_CONCURRENCY") or len(os.sched_getaffinity(0)))
         self.threads = int(os.environ.get("GUNICORN_THREADS") or 4)
@@ -343,9 +344,8 @@ class Server:
         return errors
 
     def manage(self, *args, nice=0):
-        python = str(Path(settings.BASE_DIR) / ".venv" / "bin" / "python")
         return subprocess.run(
-            ["nice", "-n", str(nice), python, "manage.py", *args],
+            ["nice", "-n", str(nice), sys.executable, "manage.py", *args],
             env=self.env,
             cwd=settings.BASE_DIR,
             capture_output=True,
@@ -390,7 +390,7 @@ class MemorySampler(threading.Thread):
         return [round(kb / 1024) for kb in self.peaks.values()]
 
 
-def _free_port():
+def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]

@@ -22,6 +22,7 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings
 
+from benchmarks.loadtest import free_port
 from tests.processes import LoadDatabase, admin_connection, postgres_url, records_file
 
 REDIS = "redis://127.0.0.1:6379"
@@ -43,12 +44,6 @@ pytestmark = [
         reason="no Redis on 127.0.0.1:6379",
     ),
 ]
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Server:
